@@ -1,0 +1,1 @@
+"""labstudio: the Qingdao health commission's dashboard of its model-worker innovation studios."""

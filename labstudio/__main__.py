@@ -1,0 +1,5 @@
+import sys
+
+from labstudio.cli import main
+
+sys.exit(main())

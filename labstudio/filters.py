@@ -1,0 +1,120 @@
+"""The global filters (year, type, batch, unit, status) and their translation to SQL.
+
+A filter never pastes a value into SQL: `studio_condition()` returns a WHERE fragment over fixed
+column names and a dict of bound parameters. Values that match nothing simply select nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+
+from labstudio.domain import TYPES, UNTYPED, parse_batch, parse_type
+
+STATUSES: tuple[str, ...] = ("active", "revoked")
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    type: str | None = None  # a canonical type, or 未分类 for studios of unknown type
+    batch: int | None = None
+    unit: str | None = None
+    status: str | None = None  # active | revoked
+
+    def with_year(self, year: int | None) -> Filters:
+        return replace(self, year=year)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def as_query(self) -> dict[str, str]:
+        """The URL query form (?year=2023&type=技术创新型&batch=3&unit=…)."""
+        return {k: str(v) for k, v in asdict(self).items() if v is not None}
+
+
+def parse_year(value: object) -> int | None:
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return year if 1900 <= year <= 2200 else None
+
+
+def from_mapping(values: Mapping[str, object]) -> Filters:
+    """Filters from loose input (URL query, CLI options). Unreadable values are dropped.
+
+    A type or unit that matches no studio is kept as given: the view is then empty, not an error.
+    """
+
+    def get(key: str) -> object:
+        value = values.get(key)
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return value
+
+    raw_type = get("type")
+    if raw_type is None:
+        type_ = None
+    elif str(raw_type).strip() == UNTYPED:
+        type_ = UNTYPED
+    else:
+        type_ = parse_type(raw_type) or str(raw_type).strip()
+    raw_batch = get("batch")
+    batch = parse_batch(raw_batch) if raw_batch is not None else None
+    if raw_batch is not None and batch is None:
+        batch = -1  # a batch that cannot exist: an empty view, as for any value matching nothing
+    status = get("status")
+    unit = get("unit")
+    return Filters(
+        year=parse_year(get("year")) if get("year") is not None else None,
+        type=type_,
+        batch=batch,
+        unit=str(unit).strip() if unit is not None else None,
+        status=str(status) if status in STATUSES else None,
+    )
+
+
+def studio_condition(filters: Filters, studio: str = "s", unit: str = "u") -> tuple[str, dict]:
+    """WHERE fragment over a studios alias `studio` joined to units alias `unit`.
+
+    The aliases are chosen by the calling query, from its own fixed text.
+    """
+    clauses: list[str] = []
+    params: dict[str, object] = {}
+    if filters.type is not None:
+        if filters.type == UNTYPED:
+            clauses.append(f"{studio}.type IS NULL")
+        elif filters.type in TYPES:
+            clauses.append(f"{studio}.type = $f_type")
+            params["f_type"] = filters.type
+        else:
+            clauses.append("FALSE")
+    if filters.batch is not None:
+        clauses.append(f"{studio}.batch = $f_batch")
+        params["f_batch"] = filters.batch
+    if filters.unit is not None:
+        clauses.append(f"{unit}.name = $f_unit")
+        params["f_unit"] = filters.unit
+    if filters.status == "revoked":
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM revocations r_f WHERE r_f.studio_id = {studio}.studio_id)"
+        )
+    elif filters.status == "active":
+        clauses.append(
+            f"NOT EXISTS (SELECT 1 FROM revocations r_f WHERE r_f.studio_id = {studio}.studio_id)"
+        )
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def year_condition(filters: Filters, column: str, *, is_date: bool = True) -> tuple[str, dict]:
+    """Limit a DATE column (or, with is_date=False, an INTEGER year column) to the filter's year.
+
+    `column` is a fixed name from the calling query.
+    """
+    if filters.year is None:
+        return "TRUE", {}
+    expression = f"year({column})" if is_date else column
+    return f"{expression} = $f_year", {"f_year": filters.year}

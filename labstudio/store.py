@@ -1,0 +1,481 @@
+"""The one write path: staged rows in, upserted rows out, every change recorded for rollback.
+
+Importers (the spreadsheet import, the demo loader) build a `Staged` set of DataFrames with
+canonical values and exact studio names, then call `commit()` inside `db.write()`. Everything here
+is set-based SQL over registered DataFrames: no row-by-row loops, so 300,000 ledger lines cost the
+same few statements as ten.
+
+A value left empty (NULL) in a staged row means "not given": the stored value is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from labstudio.db import fetch_one
+
+STUDIO_COLUMNS = [
+    "unit",
+    "name",
+    "leader",
+    "leader_title",
+    "type",
+    "batch",
+    "stage",
+    "named_on",
+    "achievements",
+    "honours",
+    "remarks",
+]
+ASSESSMENT_COLUMNS = ["unit", "studio", "year", "score", "grade", "remarks"]
+REVOCATION_COLUMNS = ["unit", "studio", "revoked_on", "ground", "reason"]
+LEDGER_COLUMNS = ["unit", "studio", "entry_date", "direction", "category", "amount", "description"]
+
+# An optional column in every staged frame: where the row came from ("file|sheet"), so that the
+# counts can be reported per sheet.
+SOURCE = "source"
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
+
+
+@dataclass
+class Staged:
+    """Rows to write, with canonical values (types, grades, grounds, categories as in domain)."""
+
+    studios: pd.DataFrame = field(default_factory=lambda: _empty(STUDIO_COLUMNS))
+    assessments: pd.DataFrame = field(default_factory=lambda: _empty(ASSESSMENT_COLUMNS))
+    revocations: pd.DataFrame = field(default_factory=lambda: _empty(REVOCATION_COLUMNS))
+    ledger: pd.DataFrame = field(default_factory=lambda: _empty(LEDGER_COLUMNS))
+
+    @property
+    def rows(self) -> int:
+        return sum(len(f) for f in (self.studios, self.assessments, self.revocations, self.ledger))
+
+
+@dataclass
+class Counts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+@dataclass
+class CommitResult:
+    import_id: int
+    totals: Counts
+    by_source: dict[str, Counts]
+
+
+class RollbackRefused(Exception):
+    """A later import built on the rows this rollback would remove."""
+
+    def __init__(self, import_id: int, blockers: list[int]):
+        self.import_id = import_id
+        self.blockers = blockers
+        names = "、".join(f"#{b}" for b in blockers)
+        super().__init__(
+            f"不能撤销导入 #{import_id}：之后的导入 {names} 修改或引用了它写入的数据。"
+            f"请先撤销 {names}，再撤销 #{import_id}。"
+        )
+
+
+class RollbackError(Exception):
+    pass
+
+
+def _with_source(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    if SOURCE not in frame.columns:
+        frame[SOURCE] = ""
+    frame[SOURCE] = frame[SOURCE].fillna("").astype(str)
+    return frame
+
+
+def _register(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    cur.unregister(name)
+    cur.register(name, frame)
+
+
+def _counts_by_source(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, Counts]:
+    rows = cur.execute(
+        f"""
+        SELECT {SOURCE},
+               count(*) FILTER (WHERE NOT existed) AS inserted,
+               count(*) FILTER (WHERE existed AND changed) AS updated,
+               count(*) FILTER (WHERE existed AND NOT changed) AS unchanged
+        FROM {table} GROUP BY {SOURCE}
+        """
+    ).fetchall()
+    return {source: Counts(int(i), int(u), int(n)) for source, i, u, n in rows}
+
+
+def _upsert(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    incoming: str,
+    keys: Sequence[str],
+    values: Sequence[str],
+    import_id: int,
+    insert_extra: dict[str, str] | None = None,
+) -> dict[str, Counts]:
+    """Merge the rows of the relation `incoming` (keys, values, source) into `table`.
+
+    Table and column names come from the fixed lists in this module, never from data.
+    """
+    key_match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
+    # A staged NULL keeps the stored value, so "changed" compares the merged value with the old.
+    changed = " OR ".join(f"(coalesce(i.{v}, t.{v}) IS DISTINCT FROM t.{v})" for v in values)
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE merge_rows AS
+        SELECT i.*, t.{keys[0]} IS NOT NULL AS existed,
+               t.{keys[0]} IS NOT NULL AND ({changed}) AS changed
+        FROM {incoming} i LEFT JOIN {table} t ON {key_match}
+        """
+    )
+    counts = _counts_by_source(cur, "merge_rows")
+    # Keep the rows as they were, for rollback.
+    cur.execute(
+        f"""
+        INSERT INTO {table}_replaced
+        SELECT t.*, $import_id FROM {table} t
+        WHERE EXISTS (SELECT 1 FROM merge_rows i WHERE i.changed AND {key_match})
+        """,
+        {"import_id": import_id},
+    )
+    assignments = ", ".join(f"{v} = coalesce(i.{v}, t.{v})" for v in values)
+    cur.execute(
+        f"""
+        UPDATE {table} AS t SET {assignments}, import_id = $import_id
+        FROM merge_rows i WHERE i.changed AND {key_match}
+        """,
+        {"import_id": import_id},
+    )
+    extra = insert_extra or {}
+    columns = [*keys, *values, *extra, "import_id"]
+    selected = [*(f"i.{c}" for c in (*keys, *values)), *extra.values(), "$import_id"]
+    cur.execute(
+        f"""
+        INSERT INTO {table} ({", ".join(columns)})
+        SELECT {", ".join(selected)} FROM merge_rows i WHERE NOT i.existed
+        """,
+        {"import_id": import_id},
+    )
+    cur.execute("DROP TABLE merge_rows")
+    return counts
+
+
+def _check_unique(frame: pd.DataFrame, keys: list[str], what: str) -> pd.DataFrame:
+    """Identical repeats are merged; the same key with different values is the caller's bug."""
+    # Lists (honours) are not hashable; compare them as tuples.
+    hashable = frame.map(lambda v: tuple(v) if isinstance(v, list) else v)
+    keep = ~hashable.duplicated(subset=[c for c in frame.columns if c != SOURCE])
+    deduped = frame[keep]
+    repeated = hashable[keep].duplicated(subset=keys, keep=False)
+    if repeated.any():
+        sample = deduped.loc[repeated, keys].head(3).to_dict("records")
+        raise ValueError(f"staged {what} repeat a key with different values: {sample}")
+    return deduped
+
+
+def _ledger_keys(ledger: pd.DataFrame) -> pd.Series:
+    """A ledger line's identity: date, direction, amount, and which repeat of those it is.
+
+    Category and description are the values a corrected ledger may change.
+    """
+    base = (
+        ledger["entry_date"].astype(str)
+        + "|"
+        + ledger["direction"].astype(str)
+        + "|"
+        + ledger["amount"].map(lambda a: f"{float(a):.2f}")
+    )
+    occurrence = ledger.assign(_base=base).groupby(["unit", "studio", "_base"]).cumcount()
+    joined = base + "|" + occurrence.astype(str)
+    return joined.map(lambda text: hashlib.sha1(text.encode("utf-8")).hexdigest()[:20])
+
+
+def _add(total: dict[str, Counts], part: dict[str, Counts]) -> None:
+    for source, counts in part.items():
+        total.setdefault(source, Counts()).add(counts)
+
+
+def next_import_id(cur: duckdb.DuckDBPyConnection) -> int:
+    return int(fetch_one(cur, "SELECT nextval('import_id_seq')")[0])
+
+
+def commit(
+    cur: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    *,
+    action: str = "import",
+    files: Sequence[str] = (),
+    sha256: Sequence[str] = (),
+    report: dict | None = None,
+    user_name: str | None = None,
+) -> CommitResult:
+    """Write `staged` and record the import. Call inside `db.write()`; raises on bad input."""
+    import_id = next_import_id(cur)
+    by_source: dict[str, Counts] = {}
+
+    studios = _with_source(staged.studios)
+    studios = _check_unique(studios, ["unit", "name"], "studios")
+    children = {
+        "assessments": _with_source(staged.assessments),
+        "revocations": _with_source(staged.revocations),
+        "ledger": _with_source(staged.ledger),
+    }
+    children["assessments"] = _check_unique(
+        children["assessments"], ["unit", "studio", "year"], "assessments"
+    )
+    children["revocations"] = _check_unique(
+        children["revocations"], ["unit", "studio"], "revocations"
+    )
+
+    # Units: named by rosters and by any row that names a unit.
+    unit_names = pd.concat(
+        [studios["unit"], *(frame["unit"] for frame in children.values())], ignore_index=True
+    )
+    unit_frame = pd.DataFrame({"name": unit_names.dropna().astype(str).unique()})
+    _register(cur, "incoming_units", unit_frame)
+    cur.execute(
+        """
+        INSERT INTO units (unit_id, name, import_id)
+        SELECT nextval('unit_id_seq'), i.name, $import_id FROM incoming_units i
+        WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.name = i.name)
+        """,
+        {"import_id": import_id},
+    )
+
+    if len(studios):
+        frame = studios.rename(columns={"unit": "unit_name"})
+        frame["honours"] = frame["honours"].map(
+            lambda h: list(h) if isinstance(h, list | tuple) and len(h) else None
+        )
+        _register(cur, "staged_studios", frame)
+        cur.execute(
+            """
+            CREATE OR REPLACE TEMP VIEW incoming_studios AS
+            SELECT u.unit_id, s.name, s.leader, s.leader_title, s.type,
+                   TRY_CAST(s.batch AS INTEGER) AS batch, s.stage,
+                   TRY_CAST(s.named_on AS DATE) AS named_on, s.achievements,
+                   CAST(s.honours AS VARCHAR[]) AS honours, s.remarks, s.source
+            FROM staged_studios s JOIN units u ON u.name = s.unit_name
+            """
+        )
+        _add(
+            by_source,
+            _upsert(
+                cur,
+                "studios",
+                "incoming_studios",
+                ["unit_id", "name"],
+                [
+                    "leader",
+                    "leader_title",
+                    "type",
+                    "batch",
+                    "stage",
+                    "named_on",
+                    "achievements",
+                    "honours",
+                    "remarks",
+                ],
+                import_id,
+                insert_extra={"studio_id": "nextval('studio_id_seq')"},
+            ),
+        )
+
+    for table, frame in children.items():
+        if not len(frame):
+            continue
+        frame = frame.copy()
+        if table == "ledger":
+            frame["entry_key"] = _ledger_keys(frame)
+        _register(cur, f"staged_{table}", frame)
+        missing = cur.execute(
+            f"""
+            SELECT DISTINCT c.unit, c.studio FROM staged_{table} c
+            WHERE NOT EXISTS (
+                SELECT 1 FROM studios s JOIN units u USING (unit_id)
+                WHERE s.name = c.studio AND u.name = c.unit)
+            LIMIT 5
+            """
+        ).fetchall()
+        if missing:
+            raise ValueError(f"staged {table} name unknown studios: {missing}")
+        select = {
+            "assessments": """TRY_CAST(c.year AS INTEGER) AS year,
+                              TRY_CAST(c.score AS DECIMAL(5, 2)) AS score, c.grade, c.remarks""",
+            "revocations": """TRY_CAST(c.revoked_on AS DATE) AS revoked_on, c.ground, c.reason""",
+            "ledger": """c.entry_key, TRY_CAST(c.entry_date AS DATE) AS entry_date, c.direction,
+                         c.category, TRY_CAST(c.amount AS DECIMAL(14, 2)) AS amount,
+                         c.description""",
+        }[table]
+        cur.execute(
+            f"""
+            CREATE OR REPLACE TEMP VIEW incoming_{table} AS
+            SELECT s.studio_id, {select}, c.source
+            FROM staged_{table} c
+            JOIN units u ON u.name = c.unit
+            JOIN studios s ON s.unit_id = u.unit_id AND s.name = c.studio
+            """
+        )
+        keys, values, extra = {
+            "assessments": (["studio_id", "year"], ["score", "grade", "remarks"], None),
+            "revocations": (["studio_id"], ["revoked_on", "ground", "reason"], None),
+            "ledger": (
+                ["studio_id", "entry_key"],
+                ["entry_date", "direction", "category", "amount", "description"],
+                {"entry_id": "nextval('ledger_id_seq')"},
+            ),
+        }[table]
+        _add(by_source, _upsert(cur, table, f"incoming_{table}", keys, values, import_id, extra))
+
+    totals = Counts()
+    for counts in by_source.values():
+        totals.add(counts)
+    cur.execute(
+        """
+        INSERT INTO imports (import_id, happened_at, action, files, sha256, status, row_count,
+                             inserted, updated, unchanged, user_name, report)
+        VALUES ($id, $at, $action, $files, $sha, 'committed', $rows, $ins, $upd, $unch, $user,
+                $report)
+        """,
+        {
+            "id": import_id,
+            "at": datetime.now().replace(microsecond=0),
+            "action": action,
+            "files": list(files),
+            "sha": list(sha256),
+            "rows": staged.rows,
+            "ins": totals.inserted,
+            "upd": totals.updated,
+            "unch": totals.unchanged,
+            "user": user_name,
+            "report": json.dumps(report, ensure_ascii=False) if report is not None else None,
+        },
+    )
+    for name in ("incoming_units", "staged_studios", *(f"staged_{t}" for t in children)):
+        cur.unregister(name)
+    return CommitResult(import_id, totals, by_source)
+
+
+DATA_TABLES = ("ledger", "revocations", "assessments", "studios", "units")
+CHILD_TABLES = ("ledger", "revocations", "assessments")
+
+
+def rollback_blockers(cur: duckdb.DuckDBPyConnection, import_id: int) -> list[int]:
+    """Later, still-committed imports that updated or refer to rows `import_id` wrote."""
+    later = "SELECT import_id FROM imports WHERE import_id > $id AND status = 'committed'"
+    checks = [
+        # A later import replaced a row this import wrote.
+        *(
+            f"SELECT replaced_by FROM {t}_replaced WHERE import_id = $id AND replaced_by IN ({later})"
+            for t in DATA_TABLES
+        ),
+        # A later import hung rows on a studio this import created.
+        *(
+            f"""SELECT c.import_id FROM {t} c JOIN studios s USING (studio_id)
+                WHERE s.import_id = $id AND c.import_id IN ({later})
+                  AND NOT EXISTS (SELECT 1 FROM studios_replaced r
+                                  WHERE r.studio_id = s.studio_id AND r.replaced_by = $id)"""
+            for t in CHILD_TABLES
+        ),
+        # A later import put a studio in a unit this import created.
+        f"""SELECT s.import_id FROM studios s JOIN units u USING (unit_id)
+            WHERE u.import_id = $id AND s.import_id IN ({later})""",
+    ]
+    rows = cur.execute(
+        " UNION ".join(f"({q})" for q in checks) + " ORDER BY 1", {"id": import_id}
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | None = None) -> int:
+    """Undo one import inside `db.write()`; returns the id of the rollback's own history entry."""
+    row = fetch_one(cur, "SELECT status, action FROM imports WHERE import_id = ?", [import_id])
+    if row is None:
+        raise RollbackError(f"没有编号为 #{import_id} 的导入记录。请用 history 命令查看导入编号。")
+    status, action = row
+    if action == "rollback":
+        raise RollbackError(f"#{import_id} 本身是一次撤销，不能再撤销。")
+    if status != "committed":
+        raise RollbackError(f"导入 #{import_id} 已经撤销过了。")
+    blockers = rollback_blockers(cur, import_id)
+    if blockers:
+        raise RollbackRefused(import_id, blockers)
+    params = {"id": import_id}
+    for table in DATA_TABLES:
+        cur.execute(f"DELETE FROM {table} WHERE import_id = $id", params)
+    for table in reversed(DATA_TABLES):
+        cur.execute(
+            f"INSERT INTO {table} SELECT * EXCLUDE (replaced_by) FROM {table}_replaced "
+            "WHERE replaced_by = $id",
+            params,
+        )
+        cur.execute(f"DELETE FROM {table}_replaced WHERE replaced_by = $id", params)
+    cur.execute("UPDATE imports SET status = 'rolled_back' WHERE import_id = $id", params)
+    entry = next_import_id(cur)
+    files, sha = fetch_one(cur, "SELECT files, sha256 FROM imports WHERE import_id = $id", params)
+    cur.execute(
+        """
+        INSERT INTO imports (import_id, happened_at, action, files, sha256, status, target_import_id,
+                             user_name)
+        VALUES ($entry, $at, 'rollback', $files, $sha, 'rollback', $id, $user)
+        """,
+        {
+            "entry": entry,
+            "at": datetime.now().replace(microsecond=0),
+            "files": files,
+            "sha": sha,
+            "id": import_id,
+            "user": user_name,
+        },
+    )
+    return entry
+
+
+def history(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The import history, newest first, in the shape `history --json` prints."""
+    rows = cur.execute(
+        """
+        SELECT import_id, happened_at, action, files, sha256, status, row_count, inserted, updated, unchanged,
+               target_import_id, user_name
+        FROM imports ORDER BY import_id DESC
+        """
+    ).fetchall()
+    keys = (
+        "import_id",
+        "at",
+        "action",
+        "files",
+        "sha256",
+        "status",
+        "rows",
+        "inserted",
+        "updated",
+        "unchanged",
+        "target_import_id",
+        "user",
+    )
+    entries = []
+    for row in rows:
+        entry = dict(zip(keys, row, strict=True))
+        entry["at"] = entry["at"].isoformat()
+        entries.append(entry)
+    return entries

@@ -1,0 +1,140 @@
+"""The global filters and the language: sidebar widgets bound to the URL query.
+
+Each widget is bound with `bind="query-params"`, so a copied link (?year=2023&type=技术创新型&
+batch=3&unit=…) reopens the same view and the values survive page switches. A URL value that
+matches nothing in the data is kept as an extra option, so the view is empty rather than silently
+widened to everything.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from labstudio import labels
+from labstudio.filters import STATUSES, Filters, from_mapping
+from labstudio.labels import label
+
+FILTER_KEYS: tuple[str, ...] = ("year", "type", "batch", "unit", "status")
+ALL = ""  # the option that means "no filter"; dropped from the URL as the default
+
+
+def lang() -> str:
+    """The language of this session: ?lang=en for English, Chinese otherwise."""
+    value = st.query_params.get("lang", "zh")
+    return value if value in labels.LANGS else "zh"
+
+
+def _with_url_value(key: str, options: list[str]) -> list[str]:
+    requested = st.query_params.get(key)
+    if requested and requested not in options:
+        return [*options, requested]
+    return options
+
+
+def current_filters() -> Filters:
+    """The filters as the sidebar widgets hold them (read by the pages)."""
+    return from_mapping({key: st.session_state.get(key) or None for key in FILTER_KEYS})
+
+
+def _clear() -> None:
+    for key in FILTER_KEYS:
+        st.session_state[key] = ALL
+
+
+def sidebar_filters(options: dict[str, list], lang_: str) -> Filters:
+    """Render the filter widgets in the sidebar and return the filters they hold."""
+    unknown = label("filters.unknown_value", lang_)
+
+    def fmt(all_key: str, shown: dict[str, str] | None = None):
+        def format_option(option: str) -> str:
+            if option == ALL:
+                return label(all_key, lang_)
+            if shown is not None and option not in shown:
+                return f"{option} {unknown}"
+            return (shown or {}).get(option, option)
+
+        return format_option
+
+    years = [str(y) for y in options["year"]]
+    types = list(options["type"])
+    batches = [str(b) for b in options["batch"]]
+    units = list(options["unit"])
+
+    with st.sidebar:
+        st.subheader(label("filters.title", lang_), anchor=False)
+        st.selectbox(
+            label("filters.year", lang_),
+            [ALL, *_with_url_value("year", years)],
+            format_func=fmt("filters.all_years", {y: y for y in years}),
+            key="year",
+            bind="query-params",
+        )
+        st.selectbox(
+            label("filters.type", lang_),
+            [ALL, *_with_url_value("type", types)],
+            format_func=fmt("filters.all_types", {t: labels.value(t, lang_) for t in types}),
+            key="type",
+            bind="query-params",
+        )
+        st.selectbox(
+            label("filters.batch", lang_),
+            [ALL, *_with_url_value("batch", batches)],
+            format_func=fmt(
+                "filters.all_batches", {b: labels.batch(int(b), lang_) for b in batches}
+            ),
+            key="batch",
+            bind="query-params",
+        )
+        st.selectbox(
+            label("filters.unit", lang_),
+            [ALL, *_with_url_value("unit", units)],
+            format_func=fmt("filters.all_units", {u: u for u in units}),
+            key="unit",
+            bind="query-params",
+        )
+        st.selectbox(
+            label("filters.status", lang_),
+            [ALL, *STATUSES],
+            format_func=fmt(
+                "filters.all_statuses", {s: label(f"status.{s}", lang_) for s in STATUSES}
+            ),
+            key="status",
+            bind="query-params",
+        )
+        if any(st.session_state.get(key) for key in FILTER_KEYS):
+            st.button(label("filters.reset", lang_), on_click=_clear, icon=":material/close:")
+    return current_filters()
+
+
+def _toggle_language() -> None:
+    if lang() == "en":
+        del st.query_params["lang"]
+    else:
+        st.query_params["lang"] = "en"
+
+
+def language_switch(lang_: str) -> None:
+    """One button to the other language, kept in the URL as ?lang=en (Chinese is the default)."""
+    with st.sidebar:
+        st.button(
+            label("lang.switch", lang_),
+            icon=":material/translate:",
+            on_click=_toggle_language,
+            key="lang_switch",
+        )
+
+
+def describe(filters: Filters, lang_: str) -> str:
+    """The active filters as one line of text, for captions and exports."""
+    parts = []
+    if filters.year is not None:
+        parts.append(f"{filters.year}")
+    if filters.type is not None:
+        parts.append(labels.value(filters.type, lang_))
+    if filters.batch is not None:
+        parts.append(labels.batch(filters.batch, lang_))
+    if filters.unit is not None:
+        parts.append(filters.unit)
+    if filters.status is not None:
+        parts.append(label(f"status.{filters.status}", lang_))
+    return " · ".join(parts)

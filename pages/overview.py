@@ -1,0 +1,27 @@
+"""总览: the KPI cards for the current filters."""
+
+import streamlit as st
+
+from labstudio import kpis
+from labstudio.labels import label
+from labstudio.ui import components, data, state
+
+lang = state.lang()
+filters = state.current_filters()
+if data.data_state(data.db_key())["empty"]:
+    components.empty_database(lang)
+    st.stop()
+
+overview = data.overview(data.db_key(), filters)
+if overview["studios"]["total"] == 0:
+    components.no_match(lang)
+    st.stop()
+
+described = state.describe(filters, lang)
+if described:
+    st.caption(label("overview.filters_active", lang, filters=described))
+components.kpi_cards(kpis.cards(overview, lang))
+money_scope = (
+    label("kpi.in_year", lang, year=filters.year) if filters.year else label("kpi.all_years", lang)
+)
+st.caption(label("overview.caption", lang, year=overview["year"] or "—", money_scope=money_scope))
