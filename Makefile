@@ -55,7 +55,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 test: install-dev system-deps lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 bench: install-dev
 	$(BIN)/python -m bench

@@ -97,8 +97,12 @@ class RollbackError(Exception):
     pass
 
 
-def _with_source(frame: pd.DataFrame) -> pd.DataFrame:
+def _with_source(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The frame with every expected column (missing ones empty: "not given") and a source."""
     frame = frame.copy()
+    for name in columns:
+        if name not in frame.columns:
+            frame[name] = None
     if SOURCE not in frame.columns:
         frame[SOURCE] = ""
     frame[SOURCE] = frame[SOURCE].fillna("").astype(str)
@@ -131,6 +135,7 @@ def _upsert(
     values: Sequence[str],
     import_id: int,
     insert_extra: dict[str, str] | None = None,
+    insert_defaults: dict[str, str] | None = None,
 ) -> dict[str, Counts]:
     """Merge the rows of the relation `incoming` (keys, values, source) into `table`.
 
@@ -167,7 +172,13 @@ def _upsert(
     )
     extra = insert_extra or {}
     columns = [*keys, *values, *extra, "import_id"]
-    selected = [*(f"i.{c}" for c in (*keys, *values)), *extra.values(), "$import_id"]
+    defaults = insert_defaults or {}
+    selected = [
+        *(f"i.{c}" for c in keys),
+        *(f"coalesce(i.{c}, {defaults[c]})" if c in defaults else f"i.{c}" for c in values),
+        *extra.values(),
+        "$import_id",
+    ]
     cur.execute(
         f"""
         INSERT INTO {table} ({", ".join(columns)})
@@ -232,12 +243,12 @@ def commit(
     import_id = next_import_id(cur)
     by_source: dict[str, Counts] = {}
 
-    studios = _with_source(staged.studios)
+    studios = _with_source(staged.studios, STUDIO_COLUMNS)
     studios = _check_unique(studios, ["unit", "name"], "studios")
     children = {
-        "assessments": _with_source(staged.assessments),
-        "revocations": _with_source(staged.revocations),
-        "ledger": _with_source(staged.ledger),
+        "assessments": _with_source(staged.assessments, ASSESSMENT_COLUMNS),
+        "revocations": _with_source(staged.revocations, REVOCATION_COLUMNS),
+        "ledger": _with_source(staged.ledger, LEDGER_COLUMNS),
     }
     children["assessments"] = _check_unique(
         children["assessments"], ["unit", "studio", "year"], "assessments"
@@ -297,6 +308,7 @@ def commit(
                 ],
                 import_id,
                 insert_extra={"studio_id": "nextval('studio_id_seq')"},
+                insert_defaults={"honours": "[]::VARCHAR[]"},
             ),
         )
 
@@ -391,6 +403,14 @@ def rollback_blockers(cur: duckdb.DuckDBPyConnection, import_id: int) -> list[in
         # A later import hung rows on a studio this import created.
         *(
             f"""SELECT c.import_id FROM {t} c JOIN studios s USING (studio_id)
+                WHERE s.import_id = $id AND c.import_id IN ({later})
+                  AND NOT EXISTS (SELECT 1 FROM studios_replaced r
+                                  WHERE r.studio_id = s.studio_id AND r.replaced_by = $id)"""
+            for t in CHILD_TABLES
+        ),
+        # ...including rows of that later import that a still later one has since replaced.
+        *(
+            f"""SELECT c.import_id FROM {t}_replaced c JOIN studios s USING (studio_id)
                 WHERE s.import_id = $id AND c.import_id IN ({later})
                   AND NOT EXISTS (SELECT 1 FROM studios_replaced r
                                   WHERE r.studio_id = s.studio_id AND r.replaced_by = $id)"""

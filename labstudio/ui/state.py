@@ -1,9 +1,11 @@
-"""The global filters and the language: sidebar widgets bound to the URL query.
+"""The global filters and the language: sidebar widgets mirrored to the URL query.
 
-Each widget is bound with `bind="query-params"`, so a copied link (?year=2023&type=技术创新型&
-batch=3&unit=…) reopens the same view and the values survive page switches. A URL value that
-matches nothing in the data is kept as an extra option, so the view is empty rather than silently
-widened to everything.
+A copied link (?year=2023&type=技术创新型&batch=3&unit=…) reopens the same view, and the values
+survive page switches because the sidebar is drawn by app.py on every page. The URL is synced by
+hand rather than with `bind="query-params"`: bind writes the *displayed* label (第三批, 已撤销)
+into the URL, and the links must carry the stable values (3, revoked) in every language. A URL
+value that matches nothing in the data is kept as an extra option, so the view is empty rather
+than silently widened to everything.
 """
 
 from __future__ import annotations
@@ -25,10 +27,31 @@ def lang() -> str:
 
 
 def _with_url_value(key: str, options: list[str]) -> list[str]:
-    requested = st.query_params.get(key)
+    requested = st.session_state.get(key)
     if requested and requested not in options:
         return [*options, requested]
     return options
+
+
+def load_from_url() -> None:
+    """Once per browser session, before the widgets: the filters the link carries."""
+    if st.session_state.get("_filters_loaded"):
+        return
+    for key in FILTER_KEYS:
+        value = st.query_params.get(key, ALL)
+        st.session_state[key] = value.strip() if isinstance(value, str) else ALL
+    st.session_state["_filters_loaded"] = True
+
+
+def save_to_url() -> None:
+    """After the widgets: the URL shows the filters in force, so it can be copied."""
+    for key in FILTER_KEYS:
+        value = st.session_state.get(key) or ALL
+        if value != ALL:
+            if st.query_params.get(key) != value:
+                st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
 
 
 def current_filters() -> Filters:
@@ -60,6 +83,7 @@ def sidebar_filters(options: dict[str, list], lang_: str) -> Filters:
     batches = [str(b) for b in options["batch"]]
     units = list(options["unit"])
 
+    load_from_url()
     with st.sidebar:
         st.subheader(label("filters.title", lang_), anchor=False)
         st.selectbox(
@@ -67,14 +91,12 @@ def sidebar_filters(options: dict[str, list], lang_: str) -> Filters:
             [ALL, *_with_url_value("year", years)],
             format_func=fmt("filters.all_years", {y: y for y in years}),
             key="year",
-            bind="query-params",
         )
         st.selectbox(
             label("filters.type", lang_),
             [ALL, *_with_url_value("type", types)],
             format_func=fmt("filters.all_types", {t: labels.value(t, lang_) for t in types}),
             key="type",
-            bind="query-params",
         )
         st.selectbox(
             label("filters.batch", lang_),
@@ -83,14 +105,12 @@ def sidebar_filters(options: dict[str, list], lang_: str) -> Filters:
                 "filters.all_batches", {b: labels.batch(int(b), lang_) for b in batches}
             ),
             key="batch",
-            bind="query-params",
         )
         st.selectbox(
             label("filters.unit", lang_),
             [ALL, *_with_url_value("unit", units)],
             format_func=fmt("filters.all_units", {u: u for u in units}),
             key="unit",
-            bind="query-params",
         )
         st.selectbox(
             label("filters.status", lang_),
@@ -99,10 +119,10 @@ def sidebar_filters(options: dict[str, list], lang_: str) -> Filters:
                 "filters.all_statuses", {s: label(f"status.{s}", lang_) for s in STATUSES}
             ),
             key="status",
-            bind="query-params",
         )
         if any(st.session_state.get(key) for key in FILTER_KEYS):
             st.button(label("filters.reset", lang_), on_click=_clear, icon=":material/close:")
+    save_to_url()
     return current_filters()
 
 

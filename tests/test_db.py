@@ -1,0 +1,184 @@
+"""Schema creation, versioning and migration, the write path, connections across threads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from labstudio import db
+
+TABLES = {
+    "meta",
+    "imports",
+    "units",
+    "studios",
+    "assessments",
+    "revocations",
+    "ledger",
+    "units_replaced",
+    "studios_replaced",
+    "assessments_replaced",
+    "revocations_replaced",
+    "ledger_replaced",
+}
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+
+
+def test_new_database_gets_the_whole_schema_and_its_version(con):
+    assert table_names(con) >= TABLES
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+
+
+def test_replaced_twins_have_the_columns_of_their_tables(con):
+    def columns(table: str) -> list[str]:
+        rows = con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    for table in ("units", "studios", "assessments", "revocations", "ledger"):
+        assert columns(f"{table}_replaced") == [*columns(table), "replaced_by"]
+
+
+def test_reopening_a_current_database_changes_nothing(tmp_path: Path):
+    path = tmp_path / "x.duckdb"
+    first = db.open_database(path)
+    first.execute("INSERT INTO units VALUES (1, '青岛市市立医院', 1)")
+    first.close()
+    again = db.open_database(path)
+    assert again.execute("SELECT name FROM units").fetchall() == [("青岛市市立医院",)]
+    again.close()
+
+
+def test_an_older_database_is_migrated_step_by_step(tmp_path: Path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    db.open_database(path).close()
+    steps: list[int] = []
+
+    def step_1(cur):
+        steps.append(1)
+        cur.execute("ALTER TABLE studios ADD COLUMN website VARCHAR")
+
+    def step_2(cur):
+        steps.append(2)
+        cur.execute("UPDATE studios SET website = ''")
+
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(db, "MIGRATIONS", {1: step_1, 2: step_2})
+    con = db.open_database(path)
+    assert steps == [1, 2]
+    assert db.schema_version(con) == 3
+    assert "website" in {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'studios'"
+        ).fetchall()
+    }
+    con.close()
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    db.open_database(path).close()
+
+    def broken(cur):
+        cur.execute("ALTER TABLE studios ADD COLUMN website VARCHAR")
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(db, "MIGRATIONS", {1: broken})
+    with pytest.raises(RuntimeError):
+        db.open_database(path)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
+    con = db.open_database(path)
+    assert db.schema_version(con) == 1
+    con.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path: Path):
+    path = tmp_path / "new.duckdb"
+    con = db.open_database(path)
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(db.SchemaTooNew, match="较新版本"):
+        db.open_database(path)
+    raw = duckdb.connect(str(path))
+    assert raw.execute("SELECT value FROM meta").fetchall() == [("99",)]
+    raw.close()
+
+
+def test_write_rolls_back_on_any_exception_including_base_exceptions(con):
+    class StreamlitStop(BaseException):
+        """Stands in for Streamlit's StopException / RerunException."""
+
+    for error in (ValueError("bad row"), StreamlitStop()):
+        with pytest.raises(type(error)), db.write(con) as cur:
+            cur.execute("INSERT INTO units VALUES (1, '青岛市市立医院', 1)")
+            raise error
+        assert con.execute("SELECT count(*) FROM units").fetchall() == [(0,)]
+
+
+def test_write_commits_when_the_block_ends(con):
+    with db.write(con) as cur:
+        cur.execute("INSERT INTO units VALUES (1, '青岛市市立医院', 1)")
+    assert con.execute("SELECT count(*) FROM units").fetchall() == [(1,)]
+
+
+def test_one_connection_per_process_and_a_cursor_per_thread(tmp_path: Path):
+    path = tmp_path / "threads.duckdb"
+    assert db.connection(path) is db.connection(path)
+    with db.write(db.connection(path)) as cur:
+        cur.execute("INSERT INTO units SELECT i, 'u' || i, 1 FROM range(1000) t(i)")
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for _ in range(20):
+                results.append(
+                    db.cursor(path).execute("SELECT count(*) FROM units").fetchall()[0][0]
+                )
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.close_all()
+    assert not errors
+    assert results == [1000] * 160
+
+
+def test_a_file_held_by_another_process_gives_one_clear_line(tmp_path: Path):
+    path = tmp_path / "held.duckdb"
+    db.open_database(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys,time; c=duckdb.connect({str(path)!r}); print('ok', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(db.DatabaseBusy, match="正被另一个程序占用"):
+            db.open_database(path)
+    finally:
+        holder.communicate("")
