@@ -79,8 +79,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "lang.switch": ("English", "中文"),
     # Demo and empty states
     "demo.banner": (
-        "当前显示的是演示数据（虚构的单位、工作室与数字），不代表真实情况。导入真实数据请到“数据导入”页。",
-        "This is demo data (made-up units, studios and figures). Import real data on the Import page.",
+        "当前数据含演示数据（虚构的单位、工作室与数字），不代表真实情况。分析员可在“数据导入”页的导入历史中撤销“演示数据”，再导入真实表格。",
+        "This includes demo data (made-up units, studios and figures). Analysts can roll back the demo import in the import history, then import real files.",
     ),
     "empty.title": ("还没有数据", "No data yet"),
     "empty.body": (
@@ -133,6 +133,80 @@ LABELS: dict[str, tuple[str, str]] = {
         "无法打开数据库：{error}",
         "The database could not be opened: {error}",
     ),
+    # Import page (analysts)
+    "import.tab.upload": ("上传导入", "Upload"),
+    "import.tab.history": ("导入历史", "History"),
+    "import.tab.templates": ("空白模板", "Templates"),
+    "import.drop": (
+        "拖入或选择表格文件（可多选）",
+        "Drop or choose spreadsheet files (several at once)",
+    ),
+    "import.drop_help": (
+        "支持 .xlsx、.xlsm、.xls 和 .csv（UTF-8 或 GBK）。名单、考核结果、撤销记录、经费台账可放在同一工作簿的不同工作表中。",
+        "Accepts .xlsx, .xlsm, .xls and .csv (UTF-8 or GBK). Rosters, results, revocations and ledgers may share one workbook.",
+    ),
+    "import.nothing_yet": (
+        "选择文件后，这里会先检查并预览，确认无误再提交；提交前不会写入任何数据。",
+        "Once files are chosen they are checked and previewed here; nothing is written before you commit.",
+    ),
+    "import.checking": ("正在检查文件……", "Checking the files…"),
+    "import.what_changes": ("提交后将发生的变化", "What the commit will change"),
+    "import.has_errors": (
+        "发现 {count} 处错误，整批文件都不会导入。请按下表（或下载的问题说明）修改后重新上传。",
+        "{count} errors: none of these files will be imported. Fix them (see the table or the error report) and upload again.",
+    ),
+    "import.has_warnings": (
+        "有 {count} 条提示：可以导入，但请核对。",
+        "{count} warnings: the import may go ahead, but please check them.",
+    ),
+    "import.error_report": ("下载问题说明：{file}", "Download error report: {file}"),
+    "import.preview_of": ("预览：{file} · {sheet}（{kind}）", "Preview: {file} · {sheet} ({kind})"),
+    "import.commit": ("提交导入", "Commit import"),
+    "import.committed": (
+        "已导入（导入编号 #{id}），各页面已显示新数据。",
+        "Imported (import #{id}); every page shows the new figures.",
+    ),
+    "import.commit_failed": (
+        "导入未完成，数据未作改动：",
+        "The import did not go through; nothing changed:",
+    ),
+    "import.rolled_back": ("已撤销导入 #{id}。", "Import #{id} rolled back."),
+    "import.no_history": ("还没有导入记录。", "No imports yet."),
+    "import.rollback_pick": ("要撤销的导入", "Import to roll back"),
+    "import.rollback": ("撤销这次导入", "Roll back this import"),
+    "import.templates_help": (
+        "空白模板带有本系统最容易识别的表头，以及类型、等次、支出用途的下拉选项。",
+        "Blank templates with the headers recognised best, and drop-downs for types, grades and uses.",
+    ),
+    "import.kind.studios": ("工作室名单", "Studio roster"),
+    "import.kind.assessments": ("年度考核结果", "Assessment results"),
+    "import.kind.revocations": ("称号撤销记录", "Revocations"),
+    "import.kind.funds": ("经费台账", "Fund ledger"),
+    "import.kind.skipped": ("跳过（未识别的内容）", "Skipped (not recognised)"),
+    "import.field.ignore": ("（不导入）", "(ignore)"),
+    "import.col.header": ("表头（原文）", "Header as written"),
+    "import.col.field": ("对应字段（可改）", "Maps to (editable)"),
+    "import.header_found": (
+        "表头在第 {row} 行；数据 {rows} 行，跳过 {skipped} 行（标题、空行、合计、填表说明等）。",
+        "Header on row {row}; {rows} data rows, {skipped} lines skipped (titles, blanks, totals, notes).",
+    ),
+    "import.col.file": ("文件", "File"),
+    "import.col.sheet": ("工作表", "Sheet"),
+    "import.col.row": ("行号", "Row"),
+    "import.col.column": ("列", "Column"),
+    "import.col.message": ("说明", "Message"),
+    "import.col.kind": ("识别为", "Recognised as"),
+    "import.col.rows": ("数据行", "Rows"),
+    "import.col.inserted": ("新增", "New"),
+    "import.col.updated": ("更新", "Updated"),
+    "import.col.unchanged": ("未变", "Unchanged"),
+    "import.col.time": ("时间", "Time"),
+    "import.col.files": ("文件", "Files"),
+    "import.col.status": ("状态", "Status"),
+    "import.col.user": ("操作人", "By"),
+    "import.status.committed": ("有效", "In force"),
+    "import.status.rolled_back": ("已撤销", "Rolled back"),
+    "import.status.rollback": ("撤销操作", "Rollback"),
 }
 
 VALUES_EN: dict[str, str] = {

@@ -230,13 +230,11 @@ def is_empty(cur: duckdb.DuckDBPyConnection) -> bool:
 
 
 def is_demo(cur: duckdb.DuckDBPyConnection) -> bool:
-    """True while the data shown is (still) the demo data set."""
+    """True while the demo data set is loaded (and not rolled back), even beside real imports."""
     rows = cur.execute(
-        "SELECT count(*) FILTER (WHERE action = 'demo'), count(*) FILTER (WHERE action = 'import') "
-        "FROM imports WHERE status = 'committed'"
+        "SELECT count(*) FROM imports WHERE action = 'demo' AND status = 'committed'"
     ).fetchall()
-    demo, imported = rows[0]
-    return demo > 0 and imported == 0
+    return rows[0][0] > 0
 
 
 def overview(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:

@@ -1,5 +1,5 @@
-"""A page whose issue has not landed yet: says so and links back to the overview."""
+"""数据导入: upload and check spreadsheets, commit, roll back (analysts only)."""
 
-from labstudio.ui import components, state
+from labstudio.ui import importing, state
 
-components.coming(state.lang())
+importing.render(state.lang())

@@ -1,0 +1,128 @@
+"""`make bench`: figures and ratios for the import and the pages. Prints; never fails on a time.
+
+Each measured step runs in a child process of its own, so its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.generate import build
+
+REPO = Path(__file__).resolve().parent.parent
+
+IMPORT = """
+import json, resource, sys, time
+from pathlib import Path
+from labstudio import db
+from labstudio.importer import import_files
+con = db.open_database(sys.argv[1])
+started = time.perf_counter()
+outcome = import_files(con, [Path(p) for p in sys.argv[2:]])
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "status": outcome.status, "errors": len(outcome.errors),
+                  "first_errors": [e.message for e in outcome.errors[:3]],
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+PANDAS = """
+import json, resource, sys, time
+import duckdb, pandas as pd
+con = duckdb.connect(sys.argv[1])
+started = time.perf_counter()
+for i, path in enumerate(sys.argv[2:]):
+    frame = pd.read_excel(path, engine="openpyxl", header=1)
+    con.register("frame", frame)
+    con.execute(f"CREATE TABLE t{i} AS SELECT * FROM frame")
+    con.unregister("frame")
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CALAMINE = """
+import json, resource, sys, time
+from python_calamine import CalamineWorkbook
+started = time.perf_counter()
+cells = 0
+for path in sys.argv[1:]:
+    book = CalamineWorkbook.from_path(path)
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python()
+        cells += sum(len(r) for r in rows)
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "cells": cells, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def child(code: str, *args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def bench_import(files: dict[str, Path]) -> None:
+    paths = [str(p) for p in files.values()]
+    print("== import: 5,000 studios, 50,000 assessment rows, 300,000 ledger lines (xlsx) ==")
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = child(IMPORT, str(Path(tmp) / "ours.duckdb"), *paths)
+        plain = child(PANDAS, str(Path(tmp) / "plain.duckdb"), *paths)
+    bare = child(CALAMINE, *paths)
+    for name, result in (
+        ("labstudio import", ours),
+        ("pandas.read_excel(openpyxl) + DuckDB", plain),
+        ("bare python-calamine parse", bare),
+    ):
+        if "error" in result:
+            print(f"{name:40s} failed: {result['error']}")
+        else:
+            print(f"{name:40s} {result['seconds']:8.2f} s   peak {result['rss_mb']:7.0f} MB")
+    if "status" in ours:
+        print(
+            f"import status: {ours['status']}, errors: {ours['errors']} {ours.get('first_errors', '')}"
+        )
+    if all("seconds" in r for r in (ours, plain, bare)):
+        print(
+            f"speed-up over the plain pandas read: {plain['seconds'] / ours['seconds']:.1f}x (aim ≥ 5x)"
+        )
+        print(
+            f"import time / bare calamine parse:   {ours['seconds'] / bare['seconds']:.2f}x (aim ≤ 2.5x)"
+        )
+        print(f"peak memory of the import:           {ours['rss_mb']:.0f} MB (aim < 1024 MB)")
+    return ours
+
+
+def bench_pages(files: dict[str, Path]) -> None:
+    """Page timings, when the page data functions exist (labstudio.views / pages bench hook)."""
+    try:
+        from bench.pages import run as run_pages
+    except ImportError:
+        print("== pages: no page benchmark yet ==")
+        return
+    run_pages(files)
+
+
+def main() -> None:
+    started = time.perf_counter()
+    files = build()
+    print(
+        f"data set ready in {time.perf_counter() - started:.1f} s: {', '.join(p.name for p in files.values())}"
+    )
+    bench_import(files)
+    bench_pages(files)
+
+
+if __name__ == "__main__":
+    main()

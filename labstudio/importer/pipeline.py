@@ -1,0 +1,1133 @@
+"""The import pipeline: files → checked, parsed, validated rows → one transaction (or none).
+
+Order of work, whatever the order of the files: read every file (a crash-proof child process for
+Excel), find each sheet's header and kind, parse the rosters first so that result sheets of the
+same call can name the studios they introduce, then match, validate and stage everything, and
+commit only when there is no error. A dry run commits inside a transaction it then rolls back, so
+its counts are exactly what a real import would do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from labstudio import db, store
+from labstudio.domain import DISALLOWED, MAX_HONOURS
+from labstudio.importer import kinds as K
+from labstudio.importer.headers import FIELD_LABELS, Header, apply_overrides, find_header
+from labstudio.importer.reading import RawSheet, read_csv, read_excel
+from labstudio.importer.safety import UnreadableFile, check_file
+from labstudio.importer.validate import Message, Messages, StudioIndex, conflicting_rows
+from labstudio.importer.values import (
+    EXCELLENT_FROM,
+    GRADE_RULE,
+    PASS_FROM,
+    fold,
+    is_bad,
+    map_column,
+    parse_batch_value,
+    parse_category,
+    parse_date,
+    parse_direction,
+    parse_grade,
+    parse_ground,
+    parse_money,
+    parse_score,
+    parse_stage,
+    parse_type_value,
+    parse_year,
+    split_honours,
+    split_name_leader,
+    text,
+    year_in,
+)
+
+ROW = "_row"  # the Excel row (CSV line) number a parsed row came from
+PREVIEW_ROWS = 20
+
+_TOTAL = re.compile(r"^(合计|小计|总计|总合计|累计|本页合计|本年合计|共计)")
+_FOOTER = re.compile(
+    r"^(填表人|填报人|制表人|审核人|联系人|联系电话|电话|说明|注[:：]|注\d|备注[:：]|填表说明|"
+    r"填表日期|填报日期|单位负责人|负责人[:：]|主管领导|日期[:：]|盖章|\(盖章\)|（盖章）)"
+)
+_EXAMPLE = re.compile(r"××|ｘｘ|XX|xx|XX")
+_TITLE_UNIT = re.compile(
+    r"(?:填报|申报|所在|推荐)?单位(?:名称)?(?:[(（]盖章[)）])?[:：]\s*([^\s:：,，]+)"
+)
+
+
+# ---------------------------------------------------------------------------- public results
+
+
+@dataclass
+class SheetPreview:
+    """What the upload page shows per sheet before the commit."""
+
+    file: str
+    sheet: str
+    kind: str
+    header_row: int | None
+    columns: list[dict]  # [{"column": header text, "field": name or None, "how": ...}]
+    rows: int
+    skipped: int
+    first_rows: pd.DataFrame
+
+
+@dataclass
+class ImportOutcome:
+    status: str  # "committed" | "rejected" | "validated"
+    import_id: int | None
+    files: list[dict]
+    errors: list[Message]
+    warnings: list[Message]
+    exit_code: int
+    staged: store.Staged | None
+    previews: list[SheetPreview] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """Exactly the report shape of cli.md."""
+        return {
+            "status": self.status,
+            "import_id": self.import_id,
+            "files": [
+                {
+                    "file": entry["file"],
+                    "sheets": [
+                        {
+                            key: sheet[key]
+                            for key in ("sheet", "kind", "rows", "inserted", "updated", "unchanged")
+                        }
+                        for sheet in entry["sheets"]
+                    ],
+                }
+                for entry in self.files
+            ],
+            "errors": [m.as_dict() for m in self.errors],
+            "warnings": [m.as_dict() for m in self.warnings],
+        }
+
+
+# ---------------------------------------------------------------------------- per-sheet state
+
+
+@dataclass
+class Sheet:
+    file: str
+    file_index: int
+    raw: RawSheet
+    kind: str = K.SKIPPED
+    header: Header | None = None
+    titles: list[str] = field(default_factory=list)
+    rows: int = 0
+    skipped: int = 0
+    data: pd.DataFrame | None = None  # raw cells of the data rows, columns = field names
+    parsed: pd.DataFrame | None = None
+    note: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.raw.name
+
+    @property
+    def source(self) -> str:
+        return f"{self.file_index}:{self.file}|{self.name}"
+
+    def column(self, field_name: str) -> str | None:
+        """The header as written for a field, for messages."""
+        if self.header is None:
+            return None
+        cell = self.header.fields().get(field_name)
+        return cell.text if cell else None
+
+
+def _fill_merged(raw: RawSheet) -> pd.DataFrame:
+    """Give every cell of a merged range the value of its top-left cell (units merged down)."""
+    frame = raw.frame
+    if not raw.merged or frame.empty:
+        return frame
+    frame = frame.copy()
+    height, width = frame.shape
+    for (r0, c0), (r1, c1) in raw.merged:
+        if r0 >= height or c0 >= width:
+            continue
+        r1, c1 = min(r1, height - 1), min(c1, width - 1)
+        value = frame.iat[r0, c0]
+        if value is None:
+            continue
+        for column in range(c0, c1 + 1):
+            frame.iloc[r0 : r1 + 1, column] = value
+    return frame
+
+
+def _first_text(frame: pd.DataFrame) -> pd.Series:
+    """Each row's first non-empty cell, as folded text."""
+    if frame.empty:
+        return pd.Series(dtype=object)
+    first = frame.bfill(axis=1).iloc[:, 0]
+    strings = first.where(
+        first.map(lambda v: isinstance(v, str)), None
+    )  # numbers and dates never start a footer
+    folded = strings.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    return folded.fillna("").astype(object)
+
+
+def _folded(series: pd.Series) -> pd.Series:
+    return map_column(series, lambda v: fold(text(v) or "")).fillna("").astype(str)
+
+
+def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
+    """Header, kind and the data rows of one sheet."""
+    raw = sheet.raw
+    frame = _fill_merged(raw)
+    if frame.empty or not raw.worksheet:
+        sheet.note = "空白工作表"
+        return
+    header = find_header(frame)
+    if header is None:
+        sheet.skipped = len(frame)
+        sheet.note = "没有找到表头"
+        return
+    if overrides:
+        apply_overrides(header, overrides)
+    kind = K.detect_kind(header)
+    K.resolve_fields(header, kind)
+    sheet.header = header
+    sheet.kind = kind
+    position = frame.index.get_loc(header.row)
+    sheet.titles = [
+        " ".join(t for t in (text(v) for v in frame.iloc[i].tolist()) if t) for i in range(position)
+    ]
+    if kind == K.SKIPPED:
+        sheet.skipped = len(frame)
+        return
+    body = frame.iloc[position + header.rows_used :]
+    fields = header.fields()
+    wanted = K.KIND_FIELDS[kind]
+    data = pd.DataFrame(index=body.index)
+    for name, cell in fields.items():
+        if name in wanted and cell.column < body.shape[1]:
+            data[name] = body.iloc[:, cell.column]
+    first = _first_text(body)
+    skip = pd.Series(False, index=body.index)
+    skip |= first.str.match(_TOTAL)
+    footer = first.str.match(_FOOTER)
+    if footer.any():
+        # Everything under the first footer line (填表人, 说明 …) belongs to the footer.
+        skip |= footer.cumsum() > 0
+    keyed = [c for c in ("unit", "name", "name_leader") if c in data]
+    for column in keyed:
+        folded = _folded(data[column])
+        skip |= folded.str.match(_TOTAL)
+        skip |= folded.str.contains(_EXAMPLE)
+    content = [c for c in data.columns]
+    blank = data[content].isna().all(axis=1) if content else pd.Series(True, index=body.index)
+    skip |= blank
+    sheet.data = data[~skip]
+    sheet.rows = len(sheet.data)
+    sheet.skipped = len(frame) - sheet.rows
+
+
+# ---------------------------------------------------------------------------- parsing helpers
+
+
+class _Parser:
+    def __init__(self, sheet: Sheet, messages: Messages):
+        self.sheet = sheet
+        self.messages = messages
+        self.data = sheet.data if sheet.data is not None else pd.DataFrame()
+        self.unreadable: dict[str, pd.Series] = {}  # field → cells that could not be read
+
+    def raw(self, name: str) -> pd.Series:
+        if name in self.data:
+            return self.data[name]
+        return pd.Series([None] * len(self.data), index=self.data.index, dtype=object)
+
+    def error(self, rows, field_name: str | None, message, group: str | None = None) -> None:
+        """`message` is a text, or a function of the row number giving one."""
+        self._each(True, rows, field_name, message, group)
+
+    def warning(self, rows, field_name: str | None, message, group: str | None = None) -> None:
+        self._each(False, rows, field_name, message, group)
+
+    def _each(self, is_error, rows, field_name, message, group) -> None:
+        column = self.sheet.column(field_name) if field_name else None
+        make = message if callable(message) else (lambda _row: message)
+        self.messages.for_rows(
+            is_error,
+            self.sheet.file,
+            self.sheet.name,
+            [int(r) for r in rows],
+            column,
+            make,
+            group or (message if isinstance(message, str) else field_name or ""),
+        )
+
+    def parse(self, name: str, parser, what: str, hint: str) -> pd.Series:
+        """Parse a column; unreadable cells are errors naming the value and how to write it."""
+        values = map_column(self.raw(name), parser)
+        bad = is_bad(values)
+        if bad.any():
+            raw = self.raw(name)
+            self.error(
+                values.index[bad],
+                name,
+                lambda row: f"无法识别的{what}“{text(raw.loc[row])}”。{hint}",
+                group=f"bad-{name}",
+            )
+            values = values.where(~bad, None)
+        self.unreadable[name] = bad
+        return values
+
+    def text(self, name: str) -> pd.Series:
+        return map_column(self.raw(name), text)
+
+    def studio_names(self) -> tuple[pd.Series, pd.Series, str]:
+        """(name, leader from a combined cell, the field the name came from)."""
+        if "name" in self.data:
+            names = map_column(self.raw("name"), lambda v: split_name_leader(v)[0])
+            leaders = map_column(self.raw("name"), lambda v: split_name_leader(v)[1])
+            source = "name"
+            if "name_leader" in self.data:
+                combined_name = map_column(
+                    self.raw("name_leader"), lambda v: split_name_leader(v)[0]
+                )
+                names = names.where(names.notna(), combined_name)
+        else:
+            names = map_column(self.raw("name_leader"), lambda v: split_name_leader(v)[0])
+            leaders = map_column(self.raw("name_leader"), lambda v: split_name_leader(v)[1])
+            source = "name_leader"
+        return names, leaders, source
+
+    def units(self) -> pd.Series:
+        units = self.text("unit")
+        default = _title_unit(self.sheet.titles)
+        if default:
+            units = units.where(units.notna(), default)
+        return units
+
+    def frame(self, columns: dict[str, pd.Series]) -> pd.DataFrame:
+        result = pd.DataFrame(columns, index=self.data.index)
+        result[ROW] = self.data.index.astype(int)
+        return result
+
+
+def _title_unit(titles: list[str]) -> str | None:
+    for line in titles:
+        match = _TITLE_UNIT.search(line)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def _needs_studio(p: _Parser, names: pd.Series, source: str) -> pd.Series:
+    missing = names.isna()
+    if missing.any():
+        p.error(
+            names.index[missing],
+            source,
+            "这一行有数据，但工作室名称是空的。请填写工作室名称，或删除这一行。",
+            group="no-name",
+        )
+    return ~missing
+
+
+def _parse_studios(p: _Parser) -> pd.DataFrame:
+    names, combined_leaders, source = p.studio_names()
+    keep = _needs_studio(p, names, source)
+    units = p.units()
+    if "unit" not in p.data and units.isna().all():
+        p.messages.error(
+            p.sheet.file,
+            p.sheet.name,
+            p.sheet.header.row,
+            None,
+            "名单里没有“所在单位”列。工作室按“单位 + 名称”识别，请加上“创新工作室所在单位”列后再导入。",
+        )
+    else:
+        no_unit = units.isna() & keep
+        if no_unit.any():
+            p.error(
+                names.index[no_unit],
+                "unit",
+                "所在单位为空。请填写工作室所在单位的全称。",
+                group="no-unit",
+            )
+    leaders = p.text("leader")
+    leaders = leaders.where(leaders.notna(), combined_leaders)
+    honours = map_column(p.raw("honours"), split_honours)
+    many = honours.map(lambda h: isinstance(h, list) and len(h) > MAX_HONOURS)
+    p.warning(
+        honours.index[many.astype(bool)],
+        "honours",
+        lambda row: (
+            f"领衔人主要荣誉列了 {len(honours.loc[row])} 项，通知要求限 5 项以内。"
+            "已全部导入，请核对后精简。"
+        ),
+        group="honours",
+    )
+    frame = p.frame(
+        {
+            "unit": units,
+            "name": names,
+            "leader": leaders,
+            "leader_title": p.text("leader_title"),
+            "type": p.parse(
+                "type",
+                parse_type_value,
+                "工作室类型",
+                "请填写 技术创新型、服务创新型 或 管理创新型。",
+            ),
+            "batch": p.parse(
+                "batch", parse_batch_value, "批次", "请填写 第一批、第二批、第三批 或数字 1、2、3。"
+            ),
+            "stage": p.parse(
+                "stage",
+                parse_stage,
+                "阶段",
+                "请填写 创建管理、委级命名、推荐市总工会 或 推荐省医务工会。",
+            ),
+            "named_on": p.parse(
+                "named_on",
+                parse_date,
+                "日期",
+                "请写成 2024-03-20、2024/3/20 或 2024年3月20日 这样的日期。",
+            ),
+            "achievements": p.text("achievements"),
+            "honours": honours,
+            "remarks": p.text("remarks"),
+        }
+    )
+    return frame[keep & frame["unit"].notna()]
+
+
+def _parse_results_base(p: _Parser) -> tuple[pd.Series, pd.Series, str, pd.Series]:
+    names, _, source = p.studio_names()
+    keep = _needs_studio(p, names, source)
+    return names, p.units(), source, keep
+
+
+def _parse_assessments(p: _Parser) -> pd.DataFrame:
+    names, units, source, keep = _parse_results_base(p)
+    sheet = p.sheet
+    fallback = year_in(*sheet.titles, sheet.name, Path(sheet.file).stem)
+    years = p.parse("year", parse_year, "年度", "请填写四位数年度，例如 2023。")
+    if fallback is not None:
+        years = years.where(years.notna() | p.unreadable["year"], fallback)
+    missing = years.isna() & keep & ~p.unreadable["year"]
+    if missing.any():
+        if "year" in p.data:
+            p.error(
+                years.index[missing],
+                "year",
+                "年度为空，表头和文件名里也没有写年度。请填写考核年度，例如 2023。",
+                group="no-year",
+            )
+        else:
+            p.messages.error(
+                sheet.file,
+                sheet.name,
+                sheet.header.row,
+                None,
+                "不知道这张考核表是哪一年的：表中没有“年度”列，标题和文件名里也没有年度。"
+                "请加上“年度”列，或在标题里写明（例如“2023年度考核结果”）。",
+            )
+    out_of_range = years.map(lambda y: y is not None and not 2000 <= y <= 2100).astype(bool)
+    if out_of_range.any():
+        p.error(years.index[out_of_range], "year", "年度超出 2000–2100 的范围。请核对年度。")
+        years = years.where(~out_of_range, None)
+    scores = p.parse("score", parse_score, "考核得分", "请填写 0–100 之间的数字，例如 88 或 92.5。")
+    outside = scores.map(lambda s: s is not None and not 0 <= s <= 100).astype(bool)
+    if outside.any():
+        p.error(
+            scores.index[outside],
+            "score",
+            lambda row: f"考核得分 {scores.loc[row]:g} 超出 0–100 的范围。请核对分数。",
+            group="score-range",
+        )
+        scores = scores.where(~outside, None)
+    grades = p.parse("grade", parse_grade, "考核等次", "请填写 优秀、合格 或 不合格。")
+    empty = scores.isna() & grades.isna() & keep
+    empty &= ~p.unreadable["score"] & ~outside & ~p.unreadable["grade"]
+    if empty.any():
+        field_name = "score" if "score" in p.data else "grade"
+        p.warning(
+            names.index[empty],
+            field_name,
+            "这一行既没有考核得分也没有考核等次，未导入。如果该工作室已考核，请补填结果。",
+            group="no-result",
+        )
+        keep &= ~empty
+    expected = map_column(scores, lambda s: _grade_for(float(s)))
+    contradicts = (scores.notna() & grades.notna() & (expected != grades)).astype(bool)
+    p.warning(
+        scores.index[contradicts],
+        "grade",
+        lambda row: (
+            f"考核等次“{grades.loc[row]}”与得分 {float(scores.loc[row]):g} 不一致"
+            f"（{GRADE_RULE}）。已按表中等次导入，请核对。"
+        ),
+        group="grade-score",
+    )
+    frame = p.frame(
+        {
+            "unit": units,
+            "studio": names,
+            "year": years,
+            "score": scores,
+            "grade": grades,
+            "remarks": p.text("remarks"),
+        }
+    )
+    return frame[keep & frame["year"].notna()]
+
+
+def _grade_for(score: float) -> str:
+    if score >= EXCELLENT_FROM:
+        return "优秀"
+    if score >= PASS_FROM:
+        return "合格"
+    return "不合格"
+
+
+def _parse_revocations(p: _Parser) -> pd.DataFrame:
+    names, units, _, keep = _parse_results_base(p)
+    reasons = p.text("ground")
+    notes = p.text("reason_note")
+    grounds = map_column(p.raw("ground"), parse_ground)
+    no_reason = grounds.isna() & keep
+    if no_reason.any():
+        p.warning(
+            names.index[no_reason],
+            "ground" if "ground" in p.data else None,
+            "没有填写撤销原因，已按“其他”导入。如属年度考核不合格、严重医疗事故或严重违反医德医风，请补填原因。",
+            group="no-ground",
+        )
+        grounds = grounds.where(grounds.notna(), "其他")
+    dates = p.parse(
+        "revoked_on",
+        parse_date,
+        "日期",
+        "请写成 2024-03-20、2024/3/20 或 2024年3月20日 这样的日期。",
+    )
+    frame = p.frame(
+        {
+            "unit": units,
+            "studio": names,
+            "revoked_on": dates,
+            "ground": grounds,
+            "reason": reasons.where(reasons.notna(), notes),
+        }
+    )
+    return frame[keep]
+
+
+def _parse_ledger(p: _Parser) -> pd.DataFrame:
+    names, units, _, keep = _parse_results_base(p)
+    header = p.sheet.header
+    fields = header.fields()
+    dates = p.parse(
+        "entry_date",
+        parse_date,
+        "日期",
+        "请写成 2024-03-20、2024/3/20 或 2024年3月20日 这样的日期。",
+    )
+    categories_text = p.text("category")
+    descriptions = p.text("description")
+    parts = []
+
+    def amounts(name: str) -> tuple[pd.Series, pd.Series]:
+        values = p.parse(
+            name, parse_money, "金额", "请填写数字金额，例如 1200、1,200.00、¥800 或 0.3万。"
+        )
+        scale = fields[name].scale if name in fields else 1.0
+        numbers = pd.to_numeric(values, errors="coerce").astype(float)
+        if scale != 1.0:
+            numbers = (numbers * scale).round(2)
+        values = numbers.astype(object).where(numbers.notna(), None)
+        negative = (numbers < 0).fillna(False).astype(bool)
+        if negative.any():
+            p.error(
+                values.index[negative],
+                name,
+                "金额是负数。收入和支出请都填正数，用“收支”列或分列的“收入”“支出”区分。",
+                group="negative",
+            )
+            values = values.where(~negative, None)
+        unreadable = p.unreadable[name] | negative
+        return values, unreadable
+
+    if "amount" in p.data:
+        values, unreadable = amounts("amount")
+        direction = map_column(p.raw("direction"), parse_direction)
+        if "direction" in p.data:
+            unknown = direction.isna() & p.raw("direction").notna()
+            if unknown.any():
+                p.error(
+                    direction.index[unknown],
+                    "direction",
+                    "无法判断这一行是收入还是支出。请在“收支”列填写“收入”（拨款）或“支出”。",
+                    group="bad-direction",
+                )
+        from_category = map_column(p.raw("category"), parse_direction)
+        from_category = from_category.where(from_category == "grant", None)
+        direction = direction.where(direction.notna(), from_category).fillna("expense")
+        missing = values.isna() & ~unreadable & keep
+        if missing.any():
+            p.error(
+                values.index[missing],
+                "amount",
+                "金额为空。请填写金额，或删除这一行。",
+                group="no-amount",
+            )
+        parts.append((values, direction, "amount"))
+    else:
+        present = []
+        for name, direction_value in (("income", "grant"), ("expense", "expense")):
+            if name in p.data:
+                values, unreadable = amounts(name)
+                present.append((values, unreadable))
+                parts.append(
+                    (values, pd.Series(direction_value, index=values.index, dtype=object), name)
+                )
+        if present:
+            nothing = keep.copy()
+            for values, unreadable in present:
+                nothing &= values.isna() & ~unreadable
+            if nothing.any():
+                first = "income" if "income" in p.data else "expense"
+                p.error(
+                    nothing.index[nothing],
+                    first,
+                    "这一行收入和支出都是空的。请填写金额，或删除这一行。",
+                    group="no-amount",
+                )
+    frames = []
+    for values, direction, amount_field in parts:
+        is_expense = direction == "expense"
+        category = map_column(categories_text, parse_category)
+        described = map_column(descriptions, parse_category)
+        category = category.where(category.notna(), described)
+        grant_words = map_column(p.raw("category"), parse_direction) == "grant"
+        category = category.where(~(grant_words & ~is_expense), None)
+        category = category.where(is_expense, None)
+        rows = values.notna() & keep
+        missing_use = rows & is_expense & category.isna()
+        if missing_use.any():
+            p.warning(
+                values.index[missing_use],
+                "category" if "category" in p.data else amount_field,
+                "支出没有填写用途，已按“不允许的支出”导入。请补填用途（设备购置、项目研究、培训学习、"
+                "创新成果宣传推广、办公条件改善）。",
+                group="no-use",
+            )
+            category = category.where(~missing_use, DISALLOWED)
+        disallowed = rows & is_expense & (category == DISALLOWED) & ~missing_use
+        p.warning(
+            values.index[disallowed],
+            "category" if "category" in p.data else "description",
+            lambda row: (
+                f"支出“{categories_text.loc[row] or descriptions.loc[row]}”不属于允许的"
+                "五类用途（设备购置、项目研究、培训学习、创新成果宣传推广、办公条件改善），"
+                "已记为“不允许的支出”。请核实。"
+            ),
+            group="disallowed",
+        )
+        frame = p.frame(
+            {
+                "unit": units,
+                "studio": names,
+                "entry_date": dates,
+                "direction": direction,
+                "category": category,
+                "amount": values,
+                "description": descriptions.where(descriptions.notna(), categories_text),
+            }
+        )
+        frames.append(frame[rows])
+    if not frames:
+        return pd.DataFrame(
+            columns=[
+                "unit",
+                "studio",
+                "entry_date",
+                "direction",
+                "category",
+                "amount",
+                "description",
+                ROW,
+            ]
+        )
+    return pd.concat(frames).sort_values(ROW, kind="stable")
+
+
+_PARSERS = {
+    K.STUDIOS: _parse_studios,
+    K.ASSESSMENTS: _parse_assessments,
+    K.REVOCATIONS: _parse_revocations,
+    K.FUNDS: _parse_ledger,
+}
+
+
+def _formula_warnings(sheet: Sheet, messages: Messages) -> None:
+    if not sheet.raw.formulas or sheet.data is None or sheet.header is None:
+        return
+    columns = {cell.column: cell.text for cell in sheet.header.cells if cell.field}
+    rows = set(sheet.data.index.astype(int))
+    for row, column in sorted(sheet.raw.formulas):
+        if row in rows and column in columns:
+            messages.warning(
+                sheet.file,
+                sheet.name,
+                row,
+                columns[column],
+                "这个单元格是公式，导入的是公式最后一次计算的结果（没有计算过的公式读作空）。"
+                "请确认数值无误，最好把公式改为数值后再导入。",
+                group="formula",
+            )
+
+
+def _ignored_notes(sheet: Sheet, messages: Messages) -> None:
+    if sheet.header is None or sheet.kind == K.SKIPPED:
+        return
+    used = {cell.column for cell in sheet.header.fields().values()}
+    wanted = K.KIND_FIELDS[sheet.kind]
+    for cell in sheet.header.cells:
+        if cell.column in used and cell.field in wanted:
+            continue
+        if cell.field == "seq":
+            why = "序号列不需要导入，已忽略。"
+        elif cell.field is None:
+            why = "这一列不是可以识别的栏目，已忽略。如果它应当导入，请把表头改成模板里的名称。"
+        elif cell.field in wanted:
+            why = f"与前面的“{sheet.column(cell.field)}”列重复，已忽略这一列。"
+        else:
+            label = FIELD_LABELS.get(cell.field, cell.field)
+            why = f"{K.KIND_LABELS[sheet.kind]}不需要“{label}”，这一列已忽略。"
+        messages.warning(sheet.file, sheet.name, sheet.header.row, cell.text, why)
+
+
+# ---------------------------------------------------------------------------- matching, staging
+
+
+def _resolve(
+    sheet: Sheet, frame: pd.DataFrame, index: StudioIndex, messages: Messages
+) -> pd.DataFrame:
+    """Replace the written unit/studio by the canonical (unit, name) of one known studio."""
+    if frame.empty:
+        return frame
+    column = sheet.column("name") or sheet.column("name_leader")
+    pairs = frame[["unit", "studio"]].drop_duplicates()
+    resolved: dict[tuple, tuple[str, str] | None] = {}
+    for unit, name in pairs.itertuples(index=False):
+        result = index.resolve(unit, name)
+        if result.problem:
+            resolved[(unit, name)] = None
+            rows = frame.loc[(frame["studio"] == name) & _same(frame["unit"], unit), ROW]
+            for row in rows:
+                messages.error(
+                    sheet.file,
+                    sheet.name,
+                    int(row),
+                    column,
+                    result.problem,
+                    group=f"studio:{unit}:{name}",
+                )
+        else:
+            resolved[(unit, name)] = (result.unit, result.name)
+    keys = list(zip(frame["unit"], frame["studio"], strict=True))
+    matched = [resolved.get(k) for k in keys]
+    ok = pd.Series([m is not None for m in matched], index=frame.index)
+    frame = frame[ok].copy()
+    frame["unit"] = [m[0] for m in matched if m is not None]
+    frame["studio"] = [m[1] for m in matched if m is not None]
+    return frame
+
+
+def _same(series: pd.Series, value: object) -> pd.Series:
+    if value is None:
+        return series.isna()
+    return series == value
+
+
+def _conflicts(
+    parts: list[tuple[Sheet, pd.DataFrame]],
+    keys: list[str],
+    values: list[str],
+    what: str,
+    messages: Messages,
+) -> None:
+    """The same studio (and year) twice with different values, within or across sheets."""
+    if not parts:
+        return
+    frames = []
+    for number, (_sheet, frame) in enumerate(parts):
+        if not frame.empty:
+            frames.append(frame.assign(_part=number))
+    if not frames:
+        return
+    combined = pd.concat(frames, ignore_index=True)
+    for later, first in conflicting_rows(combined, keys, values):
+        sheet, _ = parts[int(combined.loc[later, "_part"])]
+        first_sheet, _ = parts[int(combined.loc[first, "_part"])]
+        where = (
+            f"第 {int(combined.loc[first, ROW])} 行"
+            if first_sheet is sheet
+            else f"{first_sheet.file}“{first_sheet.name}”第 {int(combined.loc[first, ROW])} 行"
+        )
+        differing = [
+            v for v in values if _show(combined.loc[later, v]) != _show(combined.loc[first, v])
+        ]
+        label = "、".join(FIELD_LABELS.get(v, v) for v in differing)
+        name = combined.loc[later, keys[1]]
+        column = sheet.column(differing[0]) if differing else None
+        column = column or sheet.column("name") or sheet.column("name_leader")
+        messages.error(
+            sheet.file,
+            sheet.name,
+            int(combined.loc[later, ROW]),
+            column,
+            f"{what}“{name}”出现了两次，{label}不一致（另一处在{where}）。请删除重复的一行，或改成一致。",
+        )
+
+
+def _show(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _failed_without_revocation(
+    parts: list[tuple[Sheet, pd.DataFrame]],
+    revocations: pd.DataFrame,
+    index: StudioIndex,
+    messages: Messages,
+) -> None:
+    revoked = set(index.revoked)
+    if not revocations.empty:
+        revoked |= set(zip(revocations["unit"], revocations["studio"], strict=True))
+    for sheet, frame in parts:
+        if frame.empty:
+            continue
+        failed = (frame["grade"] == "不合格") | (
+            frame["grade"].isna() & frame["score"].map(lambda s: s is not None and s < PASS_FROM)
+        )
+        for position in frame.index[failed.astype(bool)]:
+            row = frame.loc[position]
+            if (row["unit"], row["studio"]) in revoked:
+                continue
+            messages.warning(
+                sheet.file,
+                sheet.name,
+                int(row[ROW]),
+                sheet.column("grade") or sheet.column("score"),
+                f"“{row['studio']}”{int(row['year'])} 年度考核不合格，但没有撤销称号的记录。"
+                "考核不合格是撤销称号的依据；如已撤销，请同时导入撤销名单。",
+                group="failed-not-revoked",
+            )
+
+
+def _stage(frame: pd.DataFrame, columns: list[str], sheet: Sheet) -> pd.DataFrame:
+    staged = frame[columns].copy()
+    staged[store.SOURCE] = sheet.source
+    return staged
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def _load(item: Path | tuple[str, bytes]) -> tuple[str, bytes]:
+    if isinstance(item, tuple):
+        return item[0], item[1]
+    path = Path(item)
+    return path.name, path.read_bytes()
+
+
+def _read(name: str, data: bytes) -> list[RawSheet]:
+    check = check_file(name, data)
+    if check.format == "csv":
+        return read_csv(data, name)
+    return read_excel(data, check.format)
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path | tuple[str, bytes]],
+    *,
+    dry_run: bool = False,
+    user_name: str | None = None,
+    overrides: Mapping[tuple[str, str], Mapping[str, str | None]] | None = None,
+) -> ImportOutcome:
+    """Import files (paths, or (display name, bytes) for uploads) in one transaction.
+
+    `overrides` fixes column mappings by hand: {(file, sheet): {header as written: field or None}}.
+    """
+    messages = Messages()
+    names: list[str] = []
+    hashes: list[str] = []
+    sheets: list[Sheet] = []
+    file_sheets: list[list[Sheet]] = []
+    for number, item in enumerate(paths):
+        try:
+            name, data = _load(item)
+        except OSError as exc:
+            name = str(item[0] if isinstance(item, tuple) else item)
+            messages.unreadable = True
+            messages.error(
+                name, "", None, None, f"无法打开文件：{exc.strerror or exc}。请检查路径和权限。"
+            )
+            names.append(name)
+            hashes.append("")
+            file_sheets.append([])
+            continue
+        names.append(name)
+        hashes.append(hashlib.sha256(data).hexdigest())
+        try:
+            raws = _read(name, data)
+        except UnreadableFile as exc:
+            messages.unreadable = True
+            messages.error(name, "", None, None, str(exc))
+            file_sheets.append([])
+            continue
+        current = []
+        for raw in raws:
+            sheet = Sheet(file=name, file_index=number, raw=raw)
+            if not raw.visible:
+                sheet.note = "隐藏的工作表"
+            else:
+                _locate(sheet, (overrides or {}).get((name, raw.name)))
+            current.append(sheet)
+        sheets.extend(current)
+        file_sheets.append(current)
+        if raws and not any(s.kind != K.SKIPPED for s in current):
+            messages.error(
+                name,
+                current[0].name if len(current) == 1 else "",
+                None,
+                None,
+                "文件里没有找到可以导入的表格：没有哪张工作表的表头能认出是工作室名单、考核结果、"
+                "撤销名单或经费台账。请检查表头（例如“创新工作室”“考核得分”“金额”），或下载模板对照。",
+            )
+        elif not raws:
+            messages.error(name, "", None, None, "文件里没有工作表。")
+
+    for sheet in sheets:
+        if sheet.note == "隐藏的工作表":
+            messages.warning(
+                sheet.file,
+                sheet.name,
+                None,
+                None,
+                "这是隐藏的工作表，没有导入。如需导入，请先取消隐藏。",
+            )
+            continue
+        if sheet.kind == K.SKIPPED:
+            continue
+        _ignored_notes(sheet, messages)
+        parser = _Parser(sheet, messages)
+        sheet.parsed = _PARSERS[sheet.kind](parser)
+        _formula_warnings(sheet, messages)
+        if sheet.rows == 0:
+            messages.warning(sheet.file, sheet.name, sheet.header.row, None, "表头下面没有数据行。")
+
+    index = StudioIndex.from_database(con)
+    roster_parts: list[tuple[Sheet, pd.DataFrame]] = []
+    for sheet in sheets:
+        if sheet.kind == K.STUDIOS and sheet.parsed is not None:
+            frame = sheet.parsed.copy()
+            canonical = [
+                index.canonical(u, n) for u, n in zip(frame["unit"], frame["name"], strict=True)
+            ]
+            frame["unit"] = [c[0] for c in canonical]
+            frame["name"] = [c[1] for c in canonical]
+            for unit, name in canonical:
+                index.add_studio(unit, name)
+            roster_parts.append((sheet, frame.reset_index(drop=True)))
+    results: dict[str, list[tuple[Sheet, pd.DataFrame]]] = {
+        K.ASSESSMENTS: [],
+        K.REVOCATIONS: [],
+        K.FUNDS: [],
+    }
+    for sheet in sheets:
+        if sheet.kind in results and sheet.parsed is not None:
+            frame = _resolve(sheet, sheet.parsed, index, messages)
+            results[sheet.kind].append((sheet, frame.reset_index(drop=True)))
+
+    studio_values = [c for c in store.STUDIO_COLUMNS if c not in ("unit", "name")]
+    _conflicts(roster_parts, ["unit", "name"], studio_values, "工作室", messages)
+    _conflicts(
+        results[K.ASSESSMENTS],
+        ["unit", "studio", "year"],
+        ["score", "grade"],
+        "考核结果中，工作室",
+        messages,
+    )
+    _conflicts(
+        results[K.REVOCATIONS],
+        ["unit", "studio"],
+        ["revoked_on", "ground", "reason"],
+        "撤销名单中，工作室",
+        messages,
+    )
+
+    staged = store.Staged()
+    frames = {
+        "studios": [_stage(f, store.STUDIO_COLUMNS, s) for s, f in roster_parts],
+        "assessments": [
+            _stage(f.assign(studio=f["studio"]), store.ASSESSMENT_COLUMNS, s)
+            for s, f in results[K.ASSESSMENTS]
+        ],
+        "revocations": [_stage(f, store.REVOCATION_COLUMNS, s) for s, f in results[K.REVOCATIONS]],
+        "ledger": [_stage(f, store.LEDGER_COLUMNS, s) for s, f in results[K.FUNDS]],
+    }
+    for attribute, parts in frames.items():
+        parts = [p for p in parts if not p.empty]
+        if parts:
+            setattr(staged, attribute, pd.concat(parts, ignore_index=True))
+    _failed_without_revocation(results[K.ASSESSMENTS], staged.revocations, index, messages)
+
+    readable_rows = sum(s.rows for s in sheets)
+    if not messages.errors and readable_rows == 0:
+        messages.error(
+            names[0] if names else "",
+            "",
+            None,
+            None,
+            "没有可以导入的数据行：表头下面都是空行、合计行或示例行。",
+        )
+
+    outcome = ImportOutcome(
+        status="rejected",
+        import_id=None,
+        files=[],
+        errors=messages.errors,
+        warnings=messages.warnings,
+        exit_code=0,
+        staged=staged,
+        previews=[_preview(s) for s in sheets],
+    )
+    by_source: dict[str, store.Counts] = {}
+    if not messages.errors:
+        report = _report(names, file_sheets, {}, messages)
+        try:
+            import_id, by_source = _commit(con, staged, names, hashes, report, user_name, dry_run)
+        except Exception as exc:  # noqa: BLE001 - a database refusal must not look like success
+            messages.error("", "", None, None, f"写入数据库时出错，没有写入任何数据：{exc}")
+        else:
+            outcome.import_id = import_id
+            outcome.status = "validated" if dry_run else "committed"
+    outcome.files = _report(names, file_sheets, by_source, messages)["files"]
+    if messages.errors:
+        outcome.status = "rejected"
+        outcome.import_id = None
+        outcome.exit_code = 2 if messages.unreadable else 1
+    return outcome
+
+
+# Sequences the store draws ids from, with the column each one numbers.
+_SEQUENCES = (
+    ("import_id_seq", "imports", "import_id"),
+    ("unit_id_seq", "units", "unit_id"),
+    ("studio_id_seq", "studios", "studio_id"),
+    ("ledger_id_seq", "ledger", "entry_id"),
+)
+
+
+def _scratch_copy(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A private in-memory copy of the data tables, for a dry run.
+
+    DuckDB sequences are not rolled back with a transaction, so a dry run inside the real
+    database would burn import ids (and every preview on the upload page would leave a gap in
+    the history). The copy takes the current rows and sequence positions.
+    """
+    scratch = db.open_database(":memory:")
+    source = con.cursor()
+    try:
+        for table in ("units", "studios", "assessments", "revocations", "ledger"):
+            rows = source.sql(f"SELECT * FROM {table}").to_arrow_table()
+            scratch.register("copied_rows", rows)
+            scratch.execute(f"INSERT INTO {table} SELECT * FROM copied_rows")
+            scratch.unregister("copied_rows")
+        for sequence, table, column in _SEQUENCES:
+            (last,) = db.fetch_one(source, f"SELECT coalesce(max({column}), 0) FROM {table}")
+            scratch.execute(f"DROP SEQUENCE {sequence}")
+            scratch.execute(f"CREATE SEQUENCE {sequence} START {int(last) + 1}")
+    except BaseException:
+        scratch.close()
+        raise
+    finally:
+        source.close()
+    return scratch
+
+
+def _commit(con, staged, names, hashes, report, user_name, dry_run):
+    if dry_run:
+        scratch = _scratch_copy(con)
+        try:
+            with db.write(scratch) as cur:
+                result = store.commit(
+                    cur,
+                    staged,
+                    action="import",
+                    files=names,
+                    sha256=hashes,
+                    report=report,
+                    user_name=user_name,
+                )
+        finally:
+            scratch.close()
+        return None, result.by_source
+    with db.write(con) as cur:
+        result = store.commit(
+            cur,
+            staged,
+            action="import",
+            files=names,
+            sha256=hashes,
+            report=report,
+            user_name=user_name,
+        )
+    return result.import_id, result.by_source
+
+
+def _report(names, file_sheets, by_source, messages) -> dict:
+    files = []
+    for name, sheets in zip(names, file_sheets, strict=True):
+        entries = []
+        for sheet in sheets:
+            counts = by_source.get(sheet.source, store.Counts())
+            entries.append(
+                {
+                    "sheet": sheet.name,
+                    "kind": sheet.kind,
+                    "rows": sheet.rows,
+                    "inserted": counts.inserted,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                    "skipped": sheet.skipped,
+                }
+            )
+        files.append({"file": name, "sheets": entries})
+    return {"files": files, "warnings": [m.as_dict() for m in messages.warnings]}
+
+
+def _preview(sheet: Sheet) -> SheetPreview:
+    header = sheet.header
+    columns = (
+        [{"column": c.text, "field": c.field, "how": c.how} for c in header.cells] if header else []
+    )
+    first = sheet.data.head(PREVIEW_ROWS) if sheet.data is not None else pd.DataFrame()
+    return SheetPreview(
+        sheet.file,
+        sheet.name,
+        sheet.kind,
+        header.row if header else None,
+        columns,
+        sheet.rows,
+        sheet.skipped,
+        first,
+    )

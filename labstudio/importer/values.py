@@ -1,0 +1,422 @@
+"""Cell values as people type them → canonical values.
+
+Every parser takes one cell value (str, int, float, date … or None) and returns the canonical value,
+None for an empty cell, or raises ValueError when the text cannot be understood. The pipeline
+applies them once per distinct value of a column (`map_column`), so a 300,000-line ledger costs
+one call per distinct amount or date, not per line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+
+import pandas as pd
+
+from labstudio.domain import (
+    ALLOWED_USES,
+    DISALLOWED,
+    GRADES,
+    STAGES,
+    normalise_text,
+    parse_batch,
+    parse_type,
+)
+
+# The rule a grade should follow from a score (warnings only: the analyst's grade is kept).
+GRADE_RULE = "考核得分 90 分及以上为优秀，60 分至 90 分（不含 90）为合格，60 分以下为不合格"
+EXCELLENT_FROM = 90.0
+PASS_FROM = 60.0
+
+# Excel serial day 0 (the 1900 leap-year bug makes 1899-12-30 the working epoch).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serials accepted as dates: 1955-01-01 … 2118-12-31; other numbers in a date column are errors.
+SERIAL_MIN, SERIAL_MAX = 20090, 80000
+
+
+class Bad:
+    """Marks a value that could not be read (kept apart from None, which means empty)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def text(value: object) -> str | None:
+    """A cell as trimmed text; None when empty. 3.0 → '3'."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    result = str(value).replace("\u3000", " ").strip()
+    return result or None
+
+
+def fold(value: str) -> str:
+    """Full-width → half-width, white space removed: the form names are compared in."""
+    return normalise_text(value)
+
+
+def map_column(series: pd.Series, parser: Callable[[object], object]) -> pd.Series:
+    """Apply `parser` once per distinct value; failures become Bad(reason)."""
+    results: dict[object, object] = {}
+    for value in series.dropna().unique():
+        try:
+            results[value] = parser(value)
+        except ValueError as exc:
+            results[value] = Bad(str(exc))
+    if not results:
+        return pd.Series([None] * len(series), index=series.index, dtype=object)
+    mapped = series.map(results)
+    return mapped.astype(object).where(mapped.notna(), None)
+
+
+def is_bad(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: isinstance(v, Bad)).astype(bool)
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+def _number_text(value: object) -> str:
+    raw = text(value)
+    if raw is None:
+        raise ValueError("empty")
+    return unicodedata.normalize("NFKC", raw).replace(" ", "")
+
+
+def parse_score(value: object) -> float | None:
+    """88, '88分', '92.5', '92.5 分' → float; range is checked by the validator."""
+    if text(value) is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("不是数字")
+    if isinstance(value, int | float):
+        return float(value)
+    cleaned = _number_text(value)
+    match = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)分?", cleaned)
+    if not match:
+        raise ValueError("不是可识别的分数")
+    return float(match.group(1))
+
+
+def parse_money(value: object) -> float | None:
+    """1200, '1,200.00', '¥800', '￥1,560.00', '0.3万', '800元', '1.2万元' → yuan."""
+    if text(value) is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("不是金额")
+    if isinstance(value, int | float):
+        return float(value)
+    cleaned = _number_text(value).replace("¥", "").replace("￥", "").replace("RMB", "")
+    cleaned = cleaned.replace(",", "").replace("，", "")
+    negative = False
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        negative, cleaned = True, cleaned[1:-1]
+    match = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)(万元|万|元)?", cleaned)
+    if not match:
+        raise ValueError("不是可识别的金额")
+    amount = float(match.group(1))
+    if match.group(2) in ("万", "万元"):
+        amount *= 10_000
+    return -amount if negative else amount
+
+
+def parse_year(value: object) -> int | None:
+    """2023, '2023', '2023年', '2023年度' → 2023."""
+    if text(value) is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.year
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = re.fullmatch(r"((?:19|20|21)\d{2})(?:年度?)?", _number_text(value))
+    if not match:
+        raise ValueError("不是可识别的年度")
+    return int(match.group(1))
+
+
+def year_in(*texts: str | None) -> int | None:
+    """The year a title or file name speaks of: '2023年度考核结果' → 2023."""
+    for source in texts:
+        if not source:
+            continue
+        folded = unicodedata.normalize("NFKC", source)
+        for pattern in (
+            r"((?:19|20)\d{2})\s*年度",
+            r"((?:19|20)\d{2})\s*年",
+            r"(?<!\d)((?:19|20)\d{2})(?!\d)",
+        ):
+            match = re.search(pattern, folded)
+            if match:
+                return int(match.group(1))
+    return None
+
+
+# ---------------------------------------------------------------------------- dates
+
+
+def parse_date(value: object) -> dt.date | None:
+    """Excel dates and serials, 2024-03-20, 2024/3/20, 2024.04.02, 2024年3月20日, 20240320."""
+    if text(value) is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("不是日期")
+    if isinstance(value, int | float):
+        return _from_number(float(value))
+    cleaned = _number_text(value)
+    match = re.fullmatch(
+        r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?", cleaned
+    )
+    if match:
+        return _date(*map(int, match.groups()))
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?", cleaned)
+    if match:  # a month only: the notice's documents often date an act to the month
+        return _date(int(match.group(1)), int(match.group(2)), 1)
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", cleaned)
+    if match:  # how an English-locale Excel shows dates in CSV: month/day/year
+        return _date(int(match.group(3)), int(match.group(1)), int(match.group(2)))
+    if re.fullmatch(r"\d+(?:\.\d+)?", cleaned):
+        return _from_number(float(cleaned))
+    raise ValueError("不是可识别的日期")
+
+
+def _date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError("日期不存在") from exc
+
+
+def _from_number(number: float) -> dt.date:
+    if number.is_integer() and 19000101 <= number <= 21001231:
+        digits = str(int(number))
+        return _date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    if SERIAL_MIN <= number <= SERIAL_MAX:
+        return EXCEL_EPOCH + dt.timedelta(days=int(number))
+    raise ValueError("不是可识别的日期")
+
+
+# ---------------------------------------------------------------------------- words
+
+
+def parse_grade(value: object) -> str | None:
+    raw = text(value)
+    if raw is None:
+        return None
+    folded = fold(raw)
+    if folded in GRADES:
+        return folded
+    aliases = {
+        "良好": None,
+        "及格": "合格",
+        "称职": "合格",
+        "通过": "合格",
+        "不及格": "不合格",
+        "未通过": "不合格",
+    }
+    if folded in aliases and aliases[folded] is not None:
+        return aliases[folded]
+    for grade in ("不合格", "优秀", "合格"):  # 不合格 first: it contains 合格
+        if folded.startswith(grade) or folded.endswith(grade):
+            return grade
+    raise ValueError("不是可识别的考核等次")
+
+
+def parse_type_value(value: object) -> str | None:
+    raw = text(value)
+    if raw is None:
+        return None
+    result = parse_type(raw)
+    if result is None:
+        raise ValueError("不是可识别的工作室类型")
+    return result
+
+
+def parse_batch_value(value: object) -> int | None:
+    raw = text(value)
+    if raw is None:
+        return None
+    result = parse_batch(value if isinstance(value, int | float) else raw)
+    if result is None:
+        raise ValueError("不是可识别的批次")
+    return result
+
+
+def parse_stage(value: object) -> str | None:
+    raw = text(value)
+    if raw is None:
+        return None
+    folded = fold(raw)
+    if folded in STAGES:
+        return folded
+    for keyword, stage in (
+        ("省医务工会", "推荐省医务工会"),
+        ("市总工会", "推荐市总工会"),
+        ("命名", "委级命名"),
+        ("创建", "创建管理"),
+        ("管理", "创建管理"),
+    ):
+        if keyword in folded:
+            return stage
+    raise ValueError("不是可识别的阶段")
+
+
+_HONOUR_SPLIT = re.compile(r"[\n;；、，,]+")
+_HONOUR_NUMBER = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+
+
+def split_honours(value: object) -> list[str] | None:
+    """'2019年市劳模；2021年五一劳动奖章' → two items; numbering like '1.' is dropped."""
+    raw = text(value)
+    if raw is None:
+        return None
+    items = []
+    for part in _HONOUR_SPLIT.split(raw):
+        item = _HONOUR_NUMBER.sub("", part).strip().rstrip("。.")
+        if item:
+            items.append(item)
+    return items or None
+
+
+def split_name_leader(value: object) -> tuple[str | None, str | None]:
+    """附件2's combined cell: 'XX创新工作室\\n张伟' or 'XX创新工作室（领衔人：张伟）' → (name, leader)."""
+    raw = text(value)
+    if raw is None:
+        return None, None
+    lines = [line.strip() for line in re.split(r"[\r\n]+", raw) if line.strip()]
+    if len(lines) >= 2:
+        leader = re.sub(r"^(领衔人|带头人|负责人)[:：]\s*", "", " ".join(lines[1:])).strip()
+        return lines[0], leader or None
+    match = re.fullmatch(
+        r"(.+?工作室)\s*[(（/／]?\s*(?:领衔人|带头人|负责人)?[:：]?\s*([^()（）/／]{2,8})?[)）]?",
+        raw,
+    )
+    if match and match.group(2):
+        return match.group(1).strip(), match.group(2).strip()
+    return raw, None
+
+
+def studio_name(value: object) -> str | None:
+    """The studio name from a cell that may also hold the leader on its second line."""
+    return split_name_leader(value)[0]
+
+
+# ---------------------------------------------------------------------------- grounds, uses
+
+_GROUND_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("年度考核不合格", ("考核不合格", "考核结果不合格", "考核未通过", "考核不达标", "年度考核")),
+    ("严重医疗事故", ("医疗事故", "医疗差错", "医疗纠纷")),
+    ("严重违反医德医风", ("医德", "医风", "红包", "回扣", "收受", "行风", "违纪")),
+)
+
+
+def parse_ground(value: object) -> str | None:
+    """Free text of a revocation → one of the four grounds ('其他' for everything else)."""
+    raw = text(value)
+    if raw is None:
+        return None
+    folded = fold(raw)
+    for ground, keywords in _GROUND_KEYWORDS:
+        if folded == ground or any(keyword in folded for keyword in keywords):
+            return ground
+    return "其他"
+
+
+# Checked before the allowed uses: '培训住宿费' is lodging, which the notice does not allow.
+_DISALLOWED_KEYWORDS = (
+    "接待",
+    "招待",
+    "宴请",
+    "餐",
+    "饭",
+    "伙食",
+    "食宿",
+    "住宿",
+    "酒店",
+    "宾馆",
+    "福利",
+    "奖金",
+    "奖励",
+    "补贴",
+    "补助",
+    "慰问",
+    "购物卡",
+    "礼品",
+    "旅游",
+    "娱乐",
+    "烟酒",
+    "加班费",
+    "劳务费",
+)
+_USE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("创新成果宣传推广", ("宣传", "推广", "印制", "印刷", "展板", "科普", "宣传册", "视频制作")),
+    ("办公条件改善", ("办公", "家具", "装修", "改善", "场地", "桌椅", "资料柜")),
+    ("培训学习", ("培训", "学习", "进修", "学术会议", "会议", "讲座", "教材", "考察", "研修")),
+    ("项目研究", ("研究", "课题", "项目", "科研", "试剂", "实验", "专利", "检测", "调研", "论文")),
+    ("设备购置", ("设备", "购置", "采购", "仪器", "器材", "器械", "模型", "电脑", "计算机")),
+)
+_DISALLOWED_WORDS = ("不允许的支出", "不允许", "不合规", "违规支出", "其他", "其它")
+
+
+def parse_category(value: object) -> str | None:
+    """Free text of an expense → one of the five allowed uses, else 不允许的支出."""
+    raw = text(value)
+    if raw is None:
+        return None
+    folded = fold(raw)
+    if folded in ALLOWED_USES:
+        return folded
+    if folded in _DISALLOWED_WORDS or any(k in folded for k in _DISALLOWED_KEYWORDS):
+        return DISALLOWED
+    for use, keywords in _USE_KEYWORDS:
+        if any(keyword in folded for keyword in keywords):
+            return use
+    return DISALLOWED
+
+
+_GRANT_WORDS = (
+    "收入",
+    "拨款",
+    "拨付",
+    "资助",
+    "到账",
+    "下拨",
+    "划拨",
+    "经费拨款",
+    "入账",
+    "收",
+    "income",
+    "grant",
+)
+_EXPENSE_WORDS = ("支出", "支", "付", "报销", "开支", "expense", "费用")
+
+
+def parse_direction(value: object) -> str | None:
+    """收入 / 拨款 → 'grant'; 支出 / 报销 → 'expense'; None when the text says neither."""
+    raw = text(value)
+    if raw is None:
+        return None
+    folded = fold(raw).lower()
+    if folded in _GRANT_WORDS or any(word in folded for word in _GRANT_WORDS[:-3]):
+        return "grant"
+    if folded in _EXPENSE_WORDS or any(word in folded for word in _EXPENSE_WORDS[:-3]):
+        return "expense"
+    return None

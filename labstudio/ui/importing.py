@@ -1,0 +1,301 @@
+"""The import page for analysts: upload, preview and check, commit; history with rollback; templates.
+
+The page checks files with a dry run of the same pipeline the command line uses, and commits with
+a second call only when the analyst presses the button, so nothing is written before that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from labstudio import db, store
+from labstudio.importer import ImportOutcome, import_files
+from labstudio.importer.errors_report import error_workbook, template_workbook
+from labstudio.importer.headers import FIELD_LABELS
+from labstudio.labels import label
+from labstudio.ui import data, signin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = ("studios", "assessments", "revocations", "funds")
+
+
+def _connection():
+    return db.connection(db.default_db_path())
+
+
+def _uploads_key(uploads: list[tuple[str, bytes]], overrides: dict) -> str:
+    digest = hashlib.sha256()
+    for name, content in uploads:
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256(content).digest())
+    digest.update(repr(sorted(overrides.items())).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _overrides() -> dict[tuple[str, str], dict[str, str | None]]:
+    """Column mappings the analyst fixed by hand, per (file, sheet)."""
+    return st.session_state.setdefault("import_overrides", {})
+
+
+def _checked(uploads: list[tuple[str, bytes]]) -> ImportOutcome:
+    """The dry run for these files, kept for the session so a rerun does not parse them again."""
+    overrides = _overrides()
+    key = "import_check_" + _uploads_key(uploads, overrides)
+    if key not in st.session_state:
+        for old in [k for k in st.session_state if str(k).startswith("import_check_")]:
+            del st.session_state[old]
+        st.session_state[key] = import_files(
+            _connection(), uploads, dry_run=True, user_name=signin.analyst(), overrides=overrides
+        )
+    return st.session_state[key]
+
+
+def _messages_frame(messages, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                label("import.col.file", lang): m.file,
+                label("import.col.sheet", lang): m.sheet,
+                label("import.col.row", lang): m.row,
+                label("import.col.column", lang): m.column,
+                label("import.col.message", lang): m.message,
+            }
+            for m in messages
+        ]
+    )
+
+
+def _sheets_frame(outcome: ImportOutcome, lang: str) -> pd.DataFrame:
+    rows = []
+    for entry in outcome.files:
+        for sheet in entry["sheets"]:
+            rows.append(
+                {
+                    label("import.col.file", lang): entry["file"],
+                    label("import.col.sheet", lang): sheet["sheet"],
+                    label("import.col.kind", lang): label(f"import.kind.{sheet['kind']}", lang),
+                    label("import.col.rows", lang): sheet["rows"],
+                    label("import.col.inserted", lang): sheet["inserted"],
+                    label("import.col.updated", lang): sheet["updated"],
+                    label("import.col.unchanged", lang): sheet["unchanged"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _mapping_editor(preview, lang: str) -> None:
+    """The header → field mapping of one sheet, editable: a wrong guess is fixed by hand."""
+    ignore = label("import.field.ignore", lang)
+    choices = {ignore: None, **{text: name for name, text in FIELD_LABELS.items()}}
+    shown = pd.DataFrame(
+        [
+            {
+                label("import.col.header", lang): c["column"],
+                label("import.col.field", lang): FIELD_LABELS.get(c["field"], ignore)
+                if c["field"]
+                else ignore,
+            }
+            for c in preview.columns
+        ]
+    )
+    edited = st.data_editor(
+        shown,
+        hide_index=True,
+        disabled=[label("import.col.header", lang)],
+        column_config={
+            label("import.col.field", lang): st.column_config.SelectboxColumn(
+                options=list(choices), required=True
+            )
+        },
+        key=f"mapping_{preview.file}_{preview.sheet}",
+    )
+    changed = {
+        header: choices[field]
+        for header, field, before in zip(
+            edited[label("import.col.header", lang)],
+            edited[label("import.col.field", lang)],
+            shown[label("import.col.field", lang)],
+            strict=True,
+        )
+        if field != before
+    }
+    if changed:
+        fixed = _overrides().setdefault((preview.file, preview.sheet), {})
+        fixed.update(changed)
+        st.rerun()
+
+
+def _preview(outcome: ImportOutcome, lang: str) -> None:
+    for preview in outcome.previews:
+        title = label(
+            "import.preview_of",
+            lang,
+            file=preview.file,
+            sheet=preview.sheet,
+            kind=label(f"import.kind.{preview.kind}", lang),
+        )
+        with st.expander(title, expanded=preview.kind == "skipped" and bool(preview.columns)):
+            if preview.header_row:
+                st.caption(
+                    label(
+                        "import.header_found",
+                        lang,
+                        row=preview.header_row,
+                        rows=preview.rows,
+                        skipped=preview.skipped,
+                    )
+                )
+            if preview.columns:
+                _mapping_editor(preview, lang)
+            if len(preview.first_rows):
+                st.dataframe(preview.first_rows, hide_index=True)
+
+
+def _upload_tab(lang: str) -> None:
+    files = st.file_uploader(
+        label("import.drop", lang),
+        type=["xlsx", "xlsm", "xls", "csv"],
+        accept_multiple_files=True,
+        key="import_files",
+        help=label("import.drop_help", lang),
+    )
+    if not files:
+        st.caption(label("import.nothing_yet", lang))
+        return
+    uploads = [(f.name, f.getvalue()) for f in files]
+    with st.spinner(label("import.checking", lang)):
+        outcome = _checked(uploads)
+
+    st.subheader(label("import.what_changes", lang), anchor=False)
+    sheets = _sheets_frame(outcome, lang)
+    if len(sheets):
+        st.dataframe(sheets, hide_index=True)
+    if outcome.errors:
+        st.error(
+            label("import.has_errors", lang, count=len(outcome.errors)), icon=":material/error:"
+        )
+        st.dataframe(_messages_frame(outcome.errors, lang), hide_index=True)
+        for name, content in uploads:
+            mine = [m for m in [*outcome.errors, *outcome.warnings] if m.file == name]
+            if not mine:
+                continue
+            st.download_button(
+                label("import.error_report", lang, file=name),
+                error_workbook(content, name, mine),
+                file_name=f"问题说明-{name.rsplit('.', 1)[0]}.xlsx",
+                mime=XLSX,
+                icon=":material/download:",
+                key=f"error_report_{name}",
+            )
+    if outcome.warnings:
+        st.warning(
+            label("import.has_warnings", lang, count=len(outcome.warnings)),
+            icon=":material/warning:",
+        )
+        st.dataframe(_messages_frame(outcome.warnings, lang), hide_index=True)
+    _preview(outcome, lang)
+
+    can_commit = not outcome.errors and outcome.exit_code == 0
+    if st.button(
+        label("import.commit", lang),
+        type="primary",
+        disabled=not can_commit,
+        icon=":material/database_upload:",
+        key="import_commit",
+    ):
+        result = import_files(_connection(), uploads, user_name=signin.analyst())
+        for key in [k for k in st.session_state if str(k).startswith("import_check_")]:
+            del st.session_state[key]
+        data.clear()
+        if result.status == "committed":
+            st.session_state["import_done"] = result.import_id
+        else:
+            st.session_state["import_failed"] = [m.message for m in result.errors][:5]
+        st.rerun()
+
+
+def _history_tab(lang: str) -> None:
+    entries = store.history(data.cursor())
+    if not entries:
+        st.caption(label("import.no_history", lang))
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "#": e["import_id"],
+                label("import.col.time", lang): e["at"].replace("T", " "),
+                label("import.col.files", lang): "、".join(e["files"]),
+                label("import.col.status", lang): label(f"import.status.{e['status']}", lang),
+                label("import.col.rows", lang): e["rows"],
+                label("import.col.inserted", lang): e["inserted"],
+                label("import.col.updated", lang): e["updated"],
+                label("import.col.user", lang): e["user"] or "",
+            }
+            for e in entries
+        ]
+    )
+    st.dataframe(table, hide_index=True)
+    undoable = [e for e in entries if e["status"] == "committed"]
+    if not undoable:
+        return
+    with st.form("rollback"):
+        choice = st.selectbox(
+            label("import.rollback_pick", lang),
+            [e["import_id"] for e in undoable],
+            format_func=lambda i: (
+                f"#{i} " + "、".join(next(e["files"] for e in undoable if e["import_id"] == i))
+            ),
+        )
+        if st.form_submit_button(label("import.rollback", lang), icon=":material/undo:"):
+            try:
+                with db.write(_connection()) as cur:
+                    store.rollback(cur, int(choice), user_name=signin.analyst())
+            except (store.RollbackRefused, store.RollbackError) as exc:
+                st.error(str(exc))
+                return
+            data.clear()
+            st.session_state["import_rolled_back"] = int(choice)
+            st.rerun()
+
+
+def _templates_tab(lang: str) -> None:
+    st.caption(label("import.templates_help", lang))
+    columns = st.columns(len(KINDS))
+    for column, kind in zip(columns, KINDS, strict=True):
+        with column:
+            st.download_button(
+                label(f"import.kind.{kind}", lang),
+                template_workbook(kind),
+                file_name=f"{label(f'import.kind.{kind}', 'zh')}模板.xlsx",
+                mime=XLSX,
+                icon=":material/download:",
+                key=f"template_{kind}",
+            )
+
+
+def render(lang: str) -> None:
+    if not signin.analyst():
+        # The navigation never offers this page to viewers; this is the second lock.
+        st.stop()
+    if (done := st.session_state.pop("import_done", None)) is not None:
+        st.success(label("import.committed", lang, id=done), icon=":material/check_circle:")
+    if (failed := st.session_state.pop("import_failed", None)) is not None:
+        st.error(label("import.commit_failed", lang) + " " + "；".join(failed))
+    if (undone := st.session_state.pop("import_rolled_back", None)) is not None:
+        st.success(label("import.rolled_back", lang, id=undone), icon=":material/undo:")
+    upload, history, templates = st.tabs(
+        [
+            label("import.tab.upload", lang),
+            label("import.tab.history", lang),
+            label("import.tab.templates", lang),
+        ]
+    )
+    with upload:
+        _upload_tab(lang)
+    with history:
+        _history_tab(lang)
+    with templates:
+        _templates_tab(lang)

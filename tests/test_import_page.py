@@ -1,0 +1,84 @@
+"""The analysts' import page in AppTest: sign-in, check, commit, figures change, roll back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from labstudio import auth
+from tests.conftest import REPO
+from tests.importer_builders import annex2_workbook, assessment_rows, write_xlsx
+
+PASSWORD = "示例密码-2024"
+
+
+@pytest.fixture
+def analyst(demo_db):
+    auth.add_user("analyst", PASSWORD)
+    return "analyst"
+
+
+def signed_in() -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.text_input(key="signin_user").input("analyst")
+    at.text_input(key="signin_password").input(PASSWORD)
+    at.button[[b.label for b in at.button].index("登录")].click().run()
+    assert not at.exception
+    return at
+
+
+def active_studios(at: AppTest) -> str:
+    return {m.label: m.value for m in at.metric}["在管工作室"]
+
+
+def test_a_wrong_password_does_not_sign_in(analyst):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.text_input(key="signin_user").input("analyst")
+    at.text_input(key="signin_password").input("wrong-password")
+    at.button[[b.label for b in at.button].index("登录")].click().run()
+    assert any("不正确" in e.value for e in at.error)
+    with pytest.raises(Exception):  # noqa: B017 - the page is not in the navigation
+        at.switch_page("pages/data_import.py").run()
+
+
+def test_upload_check_commit_and_roll_back(analyst, tmp_path: Path):
+    at = signed_in()
+    before = active_studios(at)
+    at.switch_page("pages/data_import.py").run()
+    assert not at.exception
+    roster = annex2_workbook(tmp_path / "附件2.xlsx").read_bytes()
+    at.file_uploader(key="import_files").upload("附件2.xlsx", roster).run()
+    assert not at.exception
+    assert not at.error
+    commit = at.button(key="import_commit")
+    assert not commit.disabled
+    commit.click().run()
+    assert not at.exception
+    assert any("已导入" in s.value for s in at.success)
+
+    at.switch_page("pages/overview.py").run()
+    after = active_studios(at)
+    assert int(after.split()[0]) == int(before.split()[0]) + 3
+
+    at.switch_page("pages/data_import.py").run()
+    at.button[[b.label for b in at.button].index("撤销这次导入")].click().run()
+    assert not at.exception
+    assert any("已撤销导入" in s.value for s in at.success)
+    at.switch_page("pages/overview.py").run()
+    assert active_studios(at) == before
+
+
+def test_a_bad_file_shows_errors_and_cannot_be_committed(analyst, tmp_path: Path):
+    at = signed_in()
+    at.switch_page("pages/data_import.py").run()
+    rows = assessment_rows()
+    rows[-1][1] = "不存在的工作室"  # a result for a studio nobody knows
+    bad = write_xlsx(tmp_path / "2023年度考核.xlsx", {"Sheet1": rows}).read_bytes()
+    at.file_uploader(key="import_files").upload("2023年度考核.xlsx", bad).run()
+    assert not at.exception
+    assert any("错误" in e.value for e in at.error)
+    assert at.button(key="import_commit").disabled
+    downloads = [d.label for d in at.get("download_button")]
+    assert any("问题说明" in str(label) for label in downloads)
