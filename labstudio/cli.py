@@ -16,6 +16,7 @@ from pathlib import Path
 from labstudio import auth, db, demo, queries, store
 from labstudio.domain import GRADES, GROUNDS
 from labstudio.filters import Filters, from_mapping
+from labstudio.labels import label
 
 EXIT_DATABASE = 3
 
@@ -128,10 +129,10 @@ def _print_import(report: dict) -> None:
         print(entry["file"])
         for sheet in entry["sheets"]:
             print(
-                f"  {sheet['sheet']}：{sheet['kind']}，{sheet['rows']} 行"
+                f"  {sheet['sheet']}：{label('import.kind.' + sheet['kind'])}，{sheet['rows']} 行"
                 f"（新增 {sheet['inserted']}，更新 {sheet['updated']}，未变 {sheet['unchanged']}）"
             )
-    for label, items in (("错误", report["errors"]), ("提示", report["warnings"])):
+    for severity, items in (("错误", report["errors"]), ("提示", report["warnings"])):
         for item in items:
             where = "，".join(
                 str(part)
@@ -143,7 +144,7 @@ def _print_import(report: dict) -> None:
                 )
                 if part
             )
-            print(f"{label}：{where}：{item['message']}", file=sys.stderr)
+            print(f"{severity}：{where}：{item['message']}", file=sys.stderr)
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -189,3 +189,28 @@ def test_the_module_runs_as_a_command(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["studios"]["total"] == 0
+
+
+def test_import_prints_a_readable_report(tmp_path: Path, capsys):
+    from tests.importer_builders import annex2_workbook, assessment_rows, write_xlsx
+
+    path = str(tmp_path / "cli.duckdb")
+    roster = annex2_workbook(tmp_path / "附件2.xlsx")
+    code, out, err = run(capsys, "import", str(roster), "--db", path)
+    assert code == 0, err
+    assert "已导入" in out and "工作室名单，3 行（新增 3" in out
+    rows = assessment_rows()
+    rows[2][3] = 105
+    bad = write_xlsx(tmp_path / "2023年度考核.xlsx", {"Sheet1": rows})
+    code, out, err = run(capsys, "import", str(bad), "--db", path)
+    assert code == 1
+    assert "未导入" in out
+    assert "错误：2023年度考核.xlsx，Sheet1，第3行，“考核得分”列" in err
+
+
+def test_import_of_a_missing_file_is_a_usage_error(tmp_path: Path, capsys):
+    code, out, _ = run(
+        capsys, "import", str(tmp_path / "nope.xlsx"), "--db", str(tmp_path / "x.duckdb"), "--json"
+    )
+    assert code == 2
+    assert json.loads(out)["status"] == "rejected"
