@@ -1,0 +1,227 @@
+"""The meeting slides as a deck to hand out: PPTX (python-pptx) and PDF.
+
+Chart images come from kaleido, which drives the server's Chromium; the server needs a CJK font
+for them (`make run` and `make test` install Debian's fonts-noto-cjk). Text stays text in both
+files (the PDF pages are vector prints of plotly figures), so the headline can be searched and
+copied.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+from pypdf import PdfReader, PdfWriter
+
+# Fonts for the PPTX: WPS and PowerPoint on the commission's PCs have Microsoft YaHei; the
+# east-Asian typeface must be named separately from the Latin one or CJK text falls back oddly.
+PPTX_FONT = "Microsoft YaHei"
+PAGE_WIDTH, PAGE_HEIGHT = 1280, 720  # 16:9, in CSS pixels for the PDF pages
+INK = RGBColor(0x1B, 0x1F, 0x24)
+MUTED = RGBColor(0x5A, 0x63, 0x70)
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+
+
+class DeckUnavailable(Exception):
+    """The server cannot draw static images (no Chromium for kaleido)."""
+
+
+@dataclass
+class Slide:
+    key: str
+    title: str
+    headline: str
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (label, value), at most 3
+    chart: go.Figure | None = None
+    note: str | None = None  # what the data lacks, said above the chart
+
+
+def available() -> bool:
+    """Whether this server can draw chart images: kaleido needs a Chromium of the system's."""
+    import shutil
+
+    return any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))
+
+
+def _images(figures: list[go.Figure], fmt: str, width: int, height: int) -> list[bytes]:
+    """Render figures in one kaleido session (one Chromium start for the whole deck)."""
+    import plotly.io as pio
+
+    if not figures:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(tmp) / f"{i}.{fmt}" for i in range(len(figures))]
+        try:
+            pio.write_images(figures, paths, format=fmt, width=width, height=height)
+        except Exception as exc:  # kaleido reports a missing browser in several ways
+            raise DeckUnavailable(
+                "服务器无法生成图表图片（需要 Chromium 和中文字体）。"
+                "请在服务器上运行 make run（以 root 身份会自动安装），或联系管理员。"
+                f"（{type(exc).__name__}: {exc}）"
+            ) from exc
+        return [p.read_bytes() for p in paths]
+
+
+def _text(frame, text: str, size: int, bold: bool = False, color: RGBColor = INK) -> None:
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = color
+    run.font.name = PPTX_FONT
+    properties = run._r.get_or_add_rPr()
+    east_asian = properties.find(qn("a:ea"))
+    if east_asian is None:
+        east_asian = properties.makeelement(qn("a:ea"), {})
+        properties.append(east_asian)
+    east_asian.set("typeface", PPTX_FONT)
+
+
+def pptx_deck(slides: list[Slide], title: str) -> bytes:
+    presentation = Presentation()
+    presentation.slide_width = Inches(13.333)
+    presentation.slide_height = Inches(7.5)
+    presentation.core_properties.title = title
+    blank = presentation.slide_layouts[6]
+    charts = [s.chart for s in slides if s.chart is not None]
+    images = iter(_images(charts, "png", 1600, 800))
+    width = presentation.slide_width
+    margin = Inches(0.5)
+    for number, slide in enumerate(slides, start=1):
+        page = presentation.slides.add_slide(blank)
+        _text(
+            page.shapes.add_textbox(
+                margin, Inches(0.25), width - 2 * margin, Inches(0.4)
+            ).text_frame,
+            f"{slide.title}  ·  {number}/{len(slides)}",
+            14,
+            color=MUTED,
+        )
+        _text(
+            page.shapes.add_textbox(
+                margin, Inches(0.65), width - 2 * margin, Inches(1.0)
+            ).text_frame,
+            slide.headline,
+            30,
+            bold=True,
+        )
+        top = Inches(1.75)
+        if slide.figures:
+            box_width = Emu(int((width - 2 * margin) / len(slide.figures)))
+            for i, (label, value) in enumerate(slide.figures):
+                left = margin + box_width * i
+                _text(
+                    page.shapes.add_textbox(left, top, box_width, Inches(0.4)).text_frame,
+                    label,
+                    16,
+                    color=MUTED,
+                )
+                _text(
+                    page.shapes.add_textbox(
+                        left, top + Inches(0.38), box_width, Inches(0.7)
+                    ).text_frame,
+                    value,
+                    32,
+                    bold=True,
+                    color=ACCENT,
+                )
+            top = Inches(2.95)
+        if slide.note:
+            _text(
+                page.shapes.add_textbox(margin, top, width - 2 * margin, Inches(0.35)).text_frame,
+                slide.note,
+                13,
+                color=MUTED,
+            )
+            top += Inches(0.35)
+        if slide.chart is not None:
+            picture = io.BytesIO(next(images))
+            height = presentation.slide_height - top - Inches(0.2)
+            page.shapes.add_picture(picture, margin, top, height=height)
+    out = io.BytesIO()
+    presentation.save(out)
+    return out.getvalue()
+
+
+def page_figure(slide: Slide, number: int, total: int) -> go.Figure:
+    """One PDF page: the slide's chart with the headline and big figures laid out above it."""
+    figure = go.Figure(slide.chart) if slide.chart is not None else go.Figure()
+    top = 0.62 if slide.figures else 0.8
+    if slide.note:
+        top -= 0.05
+    figure.update_layout(
+        title=None,
+        width=PAGE_WIDTH,
+        height=PAGE_HEIGHT,
+        margin={"l": 70, "r": 40, "t": 40, "b": 50},
+        font={"family": "Noto Sans CJK SC, LabSans, sans-serif", "size": 16},
+        paper_bgcolor="white",
+    )
+    # Squeeze every axis of the chart into the lower part of the page.
+    for name in figure.layout:
+        if name.startswith("yaxis"):
+            figure.layout[name].domain = (0, top - 0.06)
+    for trace in figure.data:
+        if getattr(trace, "domain", None) is not None and trace.type in (
+            "pie",
+            "sunburst",
+            "treemap",
+        ):
+            trace.domain = {"x": [0, 1], "y": [0, top - 0.06]}
+    annotations = [
+        {
+            "text": f"{slide.title} · {number}/{total}",
+            "x": 0,
+            "y": 1.0,
+            "font": {"size": 14, "color": "#5a6370"},
+        },
+        {
+            "text": f"<b>{slide.headline}</b>",
+            "x": 0,
+            "y": 0.955,
+            "font": {"size": 28, "color": "#1b1f24"},
+        },
+    ]
+    for i, (label, value) in enumerate(slide.figures):
+        x = i / max(len(slide.figures), 1)
+        annotations.append(
+            {"text": label, "x": x, "y": 0.85, "font": {"size": 16, "color": "#5a6370"}}
+        )
+        annotations.append(
+            {"text": f"<b>{value}</b>", "x": x, "y": 0.8, "font": {"size": 30, "color": "#1f4e79"}}
+        )
+    if slide.note:
+        annotations.append(
+            {"text": slide.note, "x": 0, "y": top, "font": {"size": 14, "color": "#5a6370"}}
+        )
+    for annotation in annotations:
+        figure.add_annotation(
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            **annotation,
+        )
+    return figure
+
+
+def pdf_deck(slides: list[Slide]) -> bytes:
+    pages = [page_figure(slide, i, len(slides)) for i, slide in enumerate(slides, start=1)]
+    writer = PdfWriter()
+    for document in _images(pages, "pdf", PAGE_WIDTH, PAGE_HEIGHT):
+        for page in PdfReader(io.BytesIO(document)).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

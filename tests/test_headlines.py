@@ -1,0 +1,112 @@
+"""The meeting slides' headline sentences over a table of data cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from labstudio import headlines
+
+STUDIOS = {
+    "by_status": {"active": 45, "revoked": 5},
+    "by_type": {"技术创新型": 20, "服务创新型": 15, "管理创新型": 12, "未分类": 3},
+}
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: headlines.overview(STUDIOS), "全委在管创新工作室45家，已撤销称号5家"),
+        (
+            lambda: headlines.overview(STUDIOS, "青岛市市立医院"),
+            "青岛市市立医院在管创新工作室45家，已撤销称号5家",
+        ),
+        (lambda: headlines.overview(STUDIOS, lang="en"), "45 studios active, 5 titles revoked"),
+        (
+            lambda: headlines.types(STUDIOS),
+            "技术创新型20家，服务创新型15家，管理创新型12家，未分类3家",
+        ),
+        (
+            lambda: headlines.types(
+                {"by_type": {"技术创新型": 1, "服务创新型": 0, "管理创新型": 2, "未分类": 0}}
+            ),
+            "技术创新型1家，服务创新型0家，管理创新型2家",
+        ),
+        (
+            lambda: headlines.assessment(
+                2024, {"by_result": {"优秀": 12, "合格": 33, "不合格": 2}}
+            ),
+            "2024年度考核：优秀12家，合格33家，不合格2家",
+        ),
+        (lambda: headlines.assessment(2019, None), "2019年度暂无考核结果"),
+        (lambda: headlines.assessment(None, None), "暂无考核结果"),
+        (
+            lambda: headlines.assessment(
+                2024, {"by_result": {"优秀": 1, "合格": 2, "不合格": 0}}, "en"
+            ),
+            "Assessment 2024: excellent 1, pass 2, fail 0",
+        ),
+        (
+            lambda: headlines.revocations(
+                2024,
+                {
+                    "total": 3,
+                    "by_reason": {
+                        "年度考核不合格": 2,
+                        "严重医疗事故": 0,
+                        "严重违反医德医风": 1,
+                        "其他": 0,
+                    },
+                },
+            ),
+            "2024年撤销称号3家：年度考核不合格2家，严重违反医德医风1家",
+        ),
+        (
+            lambda: headlines.revocations(
+                None,
+                {
+                    "total": 0,
+                    "by_reason": {
+                        "年度考核不合格": 0,
+                        "严重医疗事故": 0,
+                        "严重违反医德医风": 0,
+                        "其他": 0,
+                    },
+                },
+            ),
+            "累计没有撤销称号的工作室",
+        ),
+        (
+            lambda: headlines.funds(
+                {"granted": 570000.0, "spent": 354556.11, "prohibited": 5467.31}
+            ),
+            "累计拨付经费57.00 万元，支出35.46 万元，其中不允许的支出5,467.31 元",
+        ),
+        (
+            lambda: headlines.funds({"granted": 10000.0, "spent": 800.0, "prohibited": 0.0}, 2024),
+            "2024年拨付经费1.00 万元，支出800.00 元，支出均在允许用途内",
+        ),
+        (
+            lambda: headlines.funds({"granted": 0.0, "spent": 0.0, "prohibited": 0.0}, 2019),
+            "2019年暂无经费拨付与支出记录",
+        ),
+        (
+            lambda: headlines.action_items(
+                {
+                    "failed_not_revoked": 1,
+                    "disallowed_lines": 4,
+                    "over_budget": 1,
+                    "not_assessed": 0,
+                    "too_many_honours": 1,
+                }
+            ),
+            "需要跟进：考核不合格未撤销1家，不允许的支出4笔，超支1家，荣誉超过5项1家",
+        ),
+        (
+            lambda: headlines.action_items({"failed_not_revoked": 0, "over_budget": 0}),
+            "没有需要跟进的事项",
+        ),
+        (lambda: headlines.action_items({"over_budget": 2}, "en"), "To follow up: 2 over budget"),
+    ],
+)
+def test_headline(call, expected):
+    assert call() == expected
