@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from labstudio.db import fetch_one
@@ -99,7 +100,7 @@ class RollbackError(Exception):
 
 def _with_source(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The frame with every expected column (missing ones empty: "not given") and a source."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # columns are added or replaced, never changed in place
     for name in columns:
         if name not in frame.columns:
             frame[name] = None
@@ -193,7 +194,13 @@ def _upsert(
 def _check_unique(frame: pd.DataFrame, keys: list[str], what: str) -> pd.DataFrame:
     """Identical repeats are merged; the same key with different values is the caller's bug."""
     # Lists (honours) are not hashable; compare them as tuples.
-    hashable = frame.map(lambda v: tuple(v) if isinstance(v, list) else v)
+    hashable = frame.copy(deep=False)
+    for column in hashable.columns:
+        if hashable[column].dtype == object:
+            values = hashable[column]
+            lists = values.map(type).isin((list,)) if len(values) else values.astype(bool)
+            if lists.any():
+                hashable[column] = values.map(lambda v: tuple(v) if isinstance(v, list) else v)
     keep = ~hashable.duplicated(subset=[c for c in frame.columns if c != SOURCE])
     deduped = frame[keep]
     repeated = hashable[keep].duplicated(subset=keys, keep=False)
@@ -203,11 +210,28 @@ def _check_unique(frame: pd.DataFrame, keys: list[str], what: str) -> pd.DataFra
     return deduped
 
 
-def _ledger_keys(ledger: pd.DataFrame) -> pd.Series:
-    """A ledger line's identity: date, direction, amount, and which repeat of those it is.
+# A ledger line's identity: date, direction, amount, and which repeat of those it is within its
+# studio; category and description are the values a corrected ledger may change. The key is the
+# first 20 hex digits of the SHA-1 of "date|direction|amount with 2 decimals|repeat" — the date
+# and direction as text ('None' when empty), the repeat counted from 0 in staged order. Written
+# to the database, so it must never change: rows imported earlier are found again by it.
+LEDGER_BASE_SQL = """
+    coalesce(CAST(entry_date AS VARCHAR), 'None') || '|' ||
+    coalesce(CAST(direction AS VARCHAR), 'None') || '|' ||
+    printf('%.2f', CAST(amount AS DOUBLE))
+"""
+LEDGER_KEYED_SQL = f"""
+    SELECT * EXCLUDE (ledger_base),
+           left(sha1(ledger_base || '|' || CAST(row_number() OVER (
+               PARTITION BY unit, studio, ledger_base ORDER BY staged_position) - 1 AS VARCHAR)),
+                20) AS entry_key
+    FROM (SELECT *, {LEDGER_BASE_SQL} AS ledger_base FROM staged_ledger)
+    ORDER BY staged_position
+"""
 
-    Category and description are the values a corrected ledger may change.
-    """
+
+def _ledger_keys(ledger: pd.DataFrame) -> pd.Series:
+    """The keys LEDGER_KEYED_SQL gives, computed in Python (kept to check the SQL against)."""
     base = (
         ledger["entry_date"].astype(str)
         + "|"
@@ -315,13 +339,21 @@ def commit(
     for table, frame in children.items():
         if not len(frame):
             continue
-        frame = frame.copy()
+        source = f"staged_{table}"
         if table == "ledger":
-            frame["entry_key"] = _ledger_keys(frame)
-        _register(cur, f"staged_{table}", frame)
+            frame = frame.assign(staged_position=np.arange(len(frame)))
+        _register(cur, source, frame)
+        if table == "ledger":
+            # The keys of the whole staged ledger at once (repeats count across sources).
+            cur.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE keyed_ledger AS {LEDGER_KEYED_SQL}
+                """
+            )
+            source = "keyed_ledger"
         missing = cur.execute(
             f"""
-            SELECT DISTINCT c.unit, c.studio FROM staged_{table} c
+            SELECT DISTINCT c.unit, c.studio FROM {source} c
             WHERE NOT EXISTS (
                 SELECT 1 FROM studios s JOIN units u USING (unit_id)
                 WHERE s.name = c.studio AND u.name = c.unit)
@@ -342,7 +374,7 @@ def commit(
             f"""
             CREATE OR REPLACE TEMP VIEW incoming_{table} AS
             SELECT s.studio_id, {select}, c.source
-            FROM staged_{table} c
+            FROM {source} c
             JOIN units u ON u.name = c.unit
             JOIN studios s ON s.unit_id = u.unit_id AND s.name = c.studio
             """
@@ -384,6 +416,7 @@ def commit(
     )
     for name in ("incoming_units", "staged_studios", *(f"staged_{t}" for t in children)):
         cur.unregister(name)
+    cur.execute("DROP TABLE IF EXISTS keyed_ledger")
     return CommitResult(import_id, totals, by_source)
 
 

@@ -113,6 +113,44 @@ def write_xlsx(
     return path
 
 
+def write_xls(
+    path: Path,
+    sheets: dict[str, list[list]],
+    *,
+    merges: dict[str, list[tuple[int, int, int, int]]] | None = None,
+    formulas: dict[str, dict[tuple[int, int], str]] | None = None,
+) -> Path:
+    """A legacy .xls workbook (what older Excel and WPS save), like write_xlsx.
+
+    Dates are written as Excel date cells; `merges` are (first row, last row, first column,
+    last column), 0-based; `formulas` map a 0-based (row, column) to a formula without "=".
+    """
+    import datetime as dt
+
+    import xlwt
+
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    workbook = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        sheet = workbook.add_sheet(name)
+        merged = {(r0, c0): (r1, c1) for r0, r1, c0, c1 in (merges or {}).get(name, [])}
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if (r, c) in merged:
+                    r1, c1 = merged[(r, c)]
+                    sheet.write_merge(r, r1, c, c1, value)
+                elif isinstance(value, dt.date):
+                    sheet.write(r, c, value, date_style)
+                else:
+                    sheet.write(r, c, value)
+        for (r, c), formula in (formulas or {}).get(name, {}).items():
+            sheet.write(r, c, xlwt.Formula(formula))
+    workbook.save(str(path))
+    return path
+
+
 def annex2_workbook(path: Path, roster: Iterable[Sequence] = ROSTER, **kwargs) -> Path:
     """The notice's 附件2 summary table, laid out as the notice does (merged title, example row)."""
     rows = annex2_rows(roster, **kwargs)

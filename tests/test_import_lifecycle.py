@@ -155,3 +155,24 @@ def test_failed_assessment_with_revocation_in_the_same_call_is_not_warned(con, t
     outcome = import_files(con, [results])
     assert outcome.exit_code == 0 and not _warnings(outcome, "没有撤销称号的记录")
     assert con.execute("SELECT ground FROM revocations").fetchall() == [("年度考核不合格",)]
+
+
+def test_ledger_line_keys_never_change(con, tmp_path):
+    """Keys of stored ledger lines are how a re-import finds them: their formula is fixed."""
+    assert import_files(con, [annex2_workbook(tmp_path / "名单.xlsx")]).exit_code == 0
+    path = write_xlsx(tmp_path / "经费.xlsx", {"台账": ledger_rows()})
+    assert import_files(con, [path]).exit_code == 0
+    keys = [
+        k for (k,) in con.execute("SELECT entry_key FROM ledger ORDER BY entry_date").fetchall()
+    ]
+
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+    assert keys == [
+        key("2023-03-01|grant|10000.00|0"),
+        key("2023-04-02|expense|3200.00|0"),
+        key("2023-05-06|expense|1560.00|0"),
+        key("2023-06-20|expense|3000.00|0"),
+        key("2023-07-01|expense|800.00|0"),
+    ]

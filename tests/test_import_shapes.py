@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tests.importer_builders import (
     ledger_rows,
     revocation_rows,
     write_csv,
+    write_xls,
     write_xlsx,
 )
 
@@ -278,3 +280,91 @@ def test_hidden_sheet_is_reported_not_imported(con, tmp_path):
     assert outcome.exit_code == 0
     assert [s["kind"] for s in outcome.files[0]["sheets"]] == ["studios", "skipped"]
     assert any(w.sheet == "旧" and "隐藏" in w.message for w in outcome.warnings)
+
+
+# ---------------------------------------------------------------------------- legacy .xls
+
+
+def test_xls_roster_and_assessments_with_title_rows(con, tmp_path):
+    """Older Excel and WPS save .xls: a roster and a result sheet, each under a merged title."""
+    roster_rows = [
+        ["劳模创新工作室名单"],
+        ["序号", "所在单位", "创新工作室名称", "领衔人", "职称", "创新类型", "批次", "命名时间"],
+    ]
+    for number, (unit, name, leader, title, _, _, type_, batch) in enumerate(ROSTER, 1):
+        roster_rows.append([number, unit, name, leader, title, type_, batch, date(2021, 3, number)])
+    roster = write_xls(
+        tmp_path / "名单.xls", {"名单": roster_rows}, merges={"名单": [(0, 0, 0, 7)]}
+    )
+    results = write_xls(
+        tmp_path / "考核.xls",
+        {"考核": assessment_rows()},
+        merges={"考核": [(0, 0, 0, 4)]},
+    )
+    outcome = import_files(con, [results, roster])
+    assert outcome.errors == [], outcome.errors
+    assert outcome.exit_code == 0 and outcome.status == "committed"
+    sheets = [
+        (s["sheet"], s["kind"], s["rows"], s["inserted"])
+        for f in outcome.files
+        for s in f["sheets"]
+    ]
+    assert sheets == [("考核", "assessments", 3, 3), ("名单", "studios", 3, 3)]
+    assert con.execute(
+        """SELECT u.name, s.name, s.leader, s.type, s.batch, s.named_on::VARCHAR
+           FROM studios s JOIN units u USING (unit_id) ORDER BY s.named_on"""
+    ).fetchall() == [
+        (UNIT_A, "张伟劳模创新工作室", "张伟", "技术创新型", 3, "2021-03-01"),
+        (UNIT_A, "李娜护理服务创新工作室", "李娜", "服务创新型", 3, "2021-03-02"),
+        (UNIT_B, "王强医院管理创新工作室", "王强", "管理创新型", 2, "2021-03-03"),
+    ]
+    scores = con.execute(
+        """SELECT s.name, a.year, a.score, a.grade FROM assessments a
+           JOIN studios s USING (studio_id) ORDER BY a.score"""
+    ).fetchall()
+    assert [(n, y, float(v), g) for n, y, v, g in scores] == [
+        ("王强医院管理创新工作室", 2023, 75.0, "合格"),  # an integer cell in .xls
+        ("李娜护理服务创新工作室", 2023, 88.0, "合格"),  # written '88分'
+        ("张伟劳模创新工作室", 2023, 92.5, "优秀"),
+    ]
+    # The same files again change nothing.
+    again = import_files(con, [results, roster])
+    assert again.exit_code == 0
+    assert all(s["inserted"] == 0 and s["updated"] == 0 for f in again.files for s in f["sheets"])
+
+
+def test_xls_ledger_with_date_cells(con, tmp_path):
+    _roster_then(con, tmp_path)
+    rows = [
+        ["创新工作室经费台账（2024年）"],
+        ["日期", "工作室", "摘要", "支出类别", "收入（元）", "支出（元）"],
+        [date(2024, 3, 1), "张伟劳模创新工作室", "市医务工会拨款", None, 10000, None],
+        [date(2024, 4, 2), "张伟劳模创新工作室", "购置设备", "购置设备", None, 3200.5],
+        ["2024/5/6", "张伟劳模创新工作室", "外出培训", "外出培训", None, "￥1,560.00"],
+        ["合计", None, None, None, 10000, 4760.5],
+    ]
+    path = write_xls(tmp_path / "经费.xls", {"台账": rows}, merges={"台账": [(0, 0, 0, 5)]})
+    outcome = import_files(con, [path])
+    assert outcome.errors == [], outcome.errors
+    got = con.execute(
+        "SELECT entry_date::VARCHAR, direction, category, amount FROM ledger ORDER BY entry_date"
+    ).fetchall()
+    assert [(d, k, c, float(a)) for d, k, c, a in got] == [
+        ("2024-03-01", "grant", None, 10000.0),
+        ("2024-04-02", "expense", "设备购置", 3200.5),
+        ("2024-05-06", "expense", "培训学习", 1560.0),
+    ]
+
+
+def test_xls_error_names_the_excel_row_and_column(con, tmp_path):
+    _roster_then(con, tmp_path)
+    rows = assessment_rows(
+        results=[("张伟劳模创新工作室", 92.5, "优秀"), ("李娜护理服务创新工作室", 120, "优秀")]
+    )
+    before = con.execute("SELECT count(*) FROM assessments").fetchall()
+    outcome = import_files(con, [write_xls(tmp_path / "考核.xls", {"考核": rows})])
+    assert outcome.exit_code == 1
+    assert [(e.file, e.sheet, e.row, e.column) for e in outcome.errors] == [
+        ("考核.xls", "考核", 4, "考核得分")
+    ]
+    assert con.execute("SELECT count(*) FROM assessments").fetchall() == before

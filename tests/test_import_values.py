@@ -107,3 +107,32 @@ def test_header_variants(header, field):
 def test_year_from_titles():
     assert V.year_in(None, "2023年度创新工作室考核结果") == 2023
     assert V.year_in("考核结果", "Sheet1", "考核") is None
+
+
+def test_cells_come_back_from_the_parsing_child_with_their_types(tmp_path):
+    """The child sends typed columns (text, numbers, dates …); the parent gets plain values."""
+    import datetime as dt
+
+    from labstudio.importer.reading import read_excel
+    from tests.importer_builders import write_xls, write_xlsx
+
+    rows = [
+        ["标题"],
+        ["文本", "数字", "日期", "混合"],
+        ["甲", 1.5, dt.date(2024, 3, 20), True],
+        [" ", 2, dt.datetime(2024, 3, 20, 8, 30), dt.date(2024, 1, 2)],
+        ["\u3000", None, None, 7.25],
+        ["乙", 3.0, dt.date(2024, 3, 21), "文字"],
+    ]
+    path = write_xlsx(tmp_path / "t.xlsx", {"S": rows})
+    (sheet,) = read_excel(path.read_bytes(), "xlsx")
+    assert list(sheet.frame.index) == [1, 2, 3, 4, 5, 6]
+    got = sheet.frame.to_numpy().tolist()
+    assert got[0] == ["标题", None, None, None]
+    assert got[2] == ["甲", 1.5, dt.date(2024, 3, 20), True]
+    assert got[3][0] is None and got[3][1] == 2 and got[3][2] == dt.datetime(2024, 3, 20, 8, 30)
+    assert got[4] == [None, None, None, 7.25]
+    assert got[5] == ["乙", 3.0, dt.date(2024, 3, 21), "文字"]
+
+    (sheet,) = read_excel(write_xls(tmp_path / "t.xls", {"S": rows[:3]}).read_bytes(), "xls")
+    assert sheet.frame.to_numpy().tolist()[2] == ["甲", 1.5, dt.date(2024, 3, 20), True]

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from labstudio import db, store
 from labstudio.domain import DISALLOWED, MAX_HONOURS
 from labstudio.importer import kinds as K
 from labstudio.importer.headers import FIELD_LABELS, Header, apply_overrides, find_header
-from labstudio.importer.reading import RawSheet, read_csv, read_excel
+from labstudio.importer.reading import RawSheet, read_csv, read_excel, read_many
 from labstudio.importer.safety import UnreadableFile, check_file
 from labstudio.importer.validate import Message, Messages, StudioIndex, conflicting_rows
 from labstudio.importer.values import (
@@ -30,10 +33,11 @@ from labstudio.importer.values import (
     GRADE_RULE,
     PASS_FROM,
     fold,
-    is_bad,
     map_column,
+    map_parts,
     parse_batch_value,
     parse_category,
+    parse_column,
     parse_date,
     parse_direction,
     parse_grade,
@@ -166,20 +170,31 @@ def _fill_merged(raw: RawSheet) -> pd.DataFrame:
     return frame
 
 
-def _first_text(frame: pd.DataFrame) -> pd.Series:
-    """Each row's first non-empty cell, as folded text."""
-    if frame.empty:
-        return pd.Series(dtype=object)
-    first = frame.bfill(axis=1).iloc[:, 0]
-    strings = first.where(
-        first.map(lambda v: isinstance(v, str)), None
-    )  # numbers and dates never start a footer
-    folded = strings.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
-    return folded.fillna("").astype(object)
+def _first_cells(frame: pd.DataFrame) -> pd.Series:
+    """Each row's first non-empty cell."""
+    values = frame.to_numpy(dtype=object)
+    first = values[:, 0].copy()
+    missing = pd.isna(first)
+    for column in range(1, values.shape[1]):
+        if not missing.any():
+            break
+        first[missing] = values[missing, column]
+        missing = pd.isna(first)
+    return pd.Series(first, index=frame.index, dtype=object)
 
 
-def _folded(series: pd.Series) -> pd.Series:
-    return map_column(series, lambda v: fold(text(v) or "")).fillna("").astype(str)
+def _first_text_flags(value: object) -> tuple[bool, bool]:
+    """(a total line, a footer line) from a row's first cell; numbers and dates are neither."""
+    if not isinstance(value, str):
+        return False, False
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
+    return bool(_TOTAL.match(folded)), bool(_FOOTER.match(folded))
+
+
+def _not_data(value: object) -> bool:
+    """A studio or unit cell that marks a total line or the notice's example row (××医院)."""
+    folded = fold(text(value) or "")
+    return bool(_TOTAL.match(folded) or _EXAMPLE.search(folded))
 
 
 def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
@@ -214,18 +229,16 @@ def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
     for name, cell in fields.items():
         if name in wanted and cell.column < body.shape[1]:
             data[name] = body.iloc[:, cell.column]
-    first = _first_text(body)
-    skip = pd.Series(False, index=body.index)
-    skip |= first.str.match(_TOTAL)
-    footer = first.str.match(_FOOTER)
+    first = _first_cells(body)
+    total, footer = map_parts(first, _first_text_flags, 2)
+    skip = total.fillna(False).astype(bool)
+    footer = footer.fillna(False).astype(bool)
     if footer.any():
         # Everything under the first footer line (填表人, 说明 …) belongs to the footer.
         skip |= footer.cumsum() > 0
     keyed = [c for c in ("unit", "name", "name_leader") if c in data]
     for column in keyed:
-        folded = _folded(data[column])
-        skip |= folded.str.match(_TOTAL)
-        skip |= folded.str.contains(_EXAMPLE)
+        skip |= map_column(data[column], _not_data).fillna(False).astype(bool)
     content = [c for c in data.columns]
     blank = data[content].isna().all(axis=1) if content else pd.Series(True, index=body.index)
     skip |= blank
@@ -243,6 +256,7 @@ class _Parser:
         self.messages = messages
         self.data = sheet.data if sheet.data is not None else pd.DataFrame()
         self.unreadable: dict[str, pd.Series] = {}  # field → cells that could not be read
+        self._mapped: dict[tuple, pd.Series] = {}
 
     def raw(self, name: str) -> pd.Series:
         if name in self.data:
@@ -269,10 +283,16 @@ class _Parser:
             group or (message if isinstance(message, str) else field_name or ""),
         )
 
+    def mapped(self, name: str, parser) -> pd.Series:
+        """`parser` over a field's cells, once per distinct value (and once per sheet)."""
+        key = (name, parser)
+        if key not in self._mapped:
+            self._mapped[key] = map_column(self.raw(name), parser)
+        return self._mapped[key]
+
     def parse(self, name: str, parser, what: str, hint: str) -> pd.Series:
         """Parse a column; unreadable cells are errors naming the value and how to write it."""
-        values = map_column(self.raw(name), parser)
-        bad = is_bad(values)
+        values, bad = parse_column(self.raw(name), parser)
         if bad.any():
             raw = self.raw(name)
             self.error(
@@ -286,22 +306,18 @@ class _Parser:
         return values
 
     def text(self, name: str) -> pd.Series:
-        return map_column(self.raw(name), text)
+        return self.mapped(name, text)
 
     def studio_names(self) -> tuple[pd.Series, pd.Series, str]:
         """(name, leader from a combined cell, the field the name came from)."""
         if "name" in self.data:
-            names = map_column(self.raw("name"), lambda v: split_name_leader(v)[0])
-            leaders = map_column(self.raw("name"), lambda v: split_name_leader(v)[1])
+            names, leaders = map_parts(self.raw("name"), split_name_leader, 2)
             source = "name"
             if "name_leader" in self.data:
-                combined_name = map_column(
-                    self.raw("name_leader"), lambda v: split_name_leader(v)[0]
-                )
+                combined_name = map_parts(self.raw("name_leader"), split_name_leader, 2)[0]
                 names = names.where(names.notna(), combined_name)
         else:
-            names = map_column(self.raw("name_leader"), lambda v: split_name_leader(v)[0])
-            leaders = map_column(self.raw("name_leader"), lambda v: split_name_leader(v)[1])
+            names, leaders = map_parts(self.raw("name_leader"), split_name_leader, 2)
             source = "name_leader"
         return names, leaders, source
 
@@ -565,7 +581,7 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
 
     if "amount" in p.data:
         values, unreadable = amounts("amount")
-        direction = map_column(p.raw("direction"), parse_direction)
+        direction = p.mapped("direction", parse_direction)
         if "direction" in p.data:
             unknown = direction.isna() & p.raw("direction").notna()
             if unknown.any():
@@ -575,7 +591,7 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
                     "无法判断这一行是收入还是支出。请在“收支”列填写“收入”（拨款）或“支出”。",
                     group="bad-direction",
                 )
-        from_category = map_column(p.raw("category"), parse_direction)
+        from_category = p.mapped("category", parse_direction)
         from_category = from_category.where(from_category == "grant", None)
         direction = direction.where(direction.notna(), from_category).fillna("expense")
         missing = values.isna() & ~unreadable & keep
@@ -611,10 +627,11 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
     frames = []
     for values, direction, amount_field in parts:
         is_expense = direction == "expense"
-        category = map_column(categories_text, parse_category)
-        described = map_column(descriptions, parse_category)
+        # parse_category reads a cell as text itself: map the raw cells (once per sheet).
+        category = p.mapped("category", parse_category)
+        described = p.mapped("description", parse_category)
         category = category.where(category.notna(), described)
-        grant_words = map_column(p.raw("category"), parse_direction) == "grant"
+        grant_words = p.mapped("category", parse_direction) == "grant"
         category = category.where(~(grant_words & ~is_expense), None)
         category = category.where(is_expense, None)
         rows = values.notna() & keep
@@ -716,6 +733,14 @@ def _ignored_notes(sheet: Sheet, messages: Messages) -> None:
 # ---------------------------------------------------------------------------- matching, staging
 
 
+def _pairs(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """(group number of each row, the distinct value combinations in order of first appearance)."""
+    codes = frame.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
+    firsts = np.unique(codes, return_index=True)[1]
+    distinct = frame[columns].iloc[firsts].reset_index(drop=True)
+    return codes, distinct
+
+
 def _resolve(
     sheet: Sheet, frame: pd.DataFrame, index: StudioIndex, messages: Messages
 ) -> pd.DataFrame:
@@ -723,14 +748,18 @@ def _resolve(
     if frame.empty:
         return frame
     column = sheet.column("name") or sheet.column("name_leader")
-    pairs = frame[["unit", "studio"]].drop_duplicates()
-    resolved: dict[tuple, tuple[str, str] | None] = {}
-    for unit, name in pairs.itertuples(index=False):
+    codes, pairs = _pairs(frame, ["unit", "studio"])
+    units = np.empty(len(pairs), dtype=object)
+    studios = np.empty(len(pairs), dtype=object)
+    found = np.zeros(len(pairs), dtype=bool)
+    order = np.argsort(codes, kind="stable")
+    rows = frame[ROW].to_numpy()[order]
+    bounds = np.searchsorted(codes[order], np.arange(len(pairs) + 1))
+    for number, (unit, name) in enumerate(pairs.itertuples(index=False)):
+        unit = None if pd.isna(unit) else unit
         result = index.resolve(unit, name)
         if result.problem:
-            resolved[(unit, name)] = None
-            rows = frame.loc[(frame["studio"] == name) & _same(frame["unit"], unit), ROW]
-            for row in rows:
+            for row in rows[bounds[number] : bounds[number + 1]]:
                 messages.error(
                     sheet.file,
                     sheet.name,
@@ -740,13 +769,11 @@ def _resolve(
                     group=f"studio:{unit}:{name}",
                 )
         else:
-            resolved[(unit, name)] = (result.unit, result.name)
-    keys = list(zip(frame["unit"], frame["studio"], strict=True))
-    matched = [resolved.get(k) for k in keys]
-    ok = pd.Series([m is not None for m in matched], index=frame.index)
+            units[number], studios[number], found[number] = result.unit, result.name, True
+    ok = found.take(codes)
     frame = frame[ok].copy()
-    frame["unit"] = [m[0] for m in matched if m is not None]
-    frame["studio"] = [m[1] for m in matched if m is not None]
+    frame["unit"] = pd.Series(units.take(codes[ok]), index=frame.index, dtype=object)
+    frame["studio"] = pd.Series(studios.take(codes[ok]), index=frame.index, dtype=object)
     return frame
 
 
@@ -813,19 +840,26 @@ def _failed_without_revocation(
     for sheet, frame in parts:
         if frame.empty:
             continue
-        failed = (frame["grade"] == "不合格") | (
-            frame["grade"].isna() & frame["score"].map(lambda s: s is not None and s < PASS_FROM)
+        scores = pd.to_numeric(frame["score"], errors="coerce")
+        failed = (frame["grade"] == "不合格") | (frame["grade"].isna() & (scores < PASS_FROM))
+        failed = failed.fillna(False).astype(bool)
+        if not failed.any():
+            continue
+        chosen = frame[failed]
+        known = (
+            pd.MultiIndex.from_tuples(list(revoked), names=["unit", "studio"]) if revoked else None
         )
-        for position in frame.index[failed.astype(bool)]:
-            row = frame.loc[position]
-            if (row["unit"], row["studio"]) in revoked:
-                continue
+        if known is not None:
+            pairs = pd.MultiIndex.from_frame(chosen[["unit", "studio"]])
+            chosen = chosen[~pairs.isin(known)]
+        column = sheet.column("grade") or sheet.column("score")
+        for studio, year, row in zip(chosen["studio"], chosen["year"], chosen[ROW], strict=True):
             messages.warning(
                 sheet.file,
                 sheet.name,
-                int(row[ROW]),
-                sheet.column("grade") or sheet.column("score"),
-                f"“{row['studio']}”{int(row['year'])} 年度考核不合格，但没有撤销称号的记录。"
+                int(row),
+                column,
+                f"“{studio}”{int(year)} 年度考核不合格，但没有撤销称号的记录。"
                 "考核不合格是撤销称号的依据；如已撤销，请同时导入撤销名单。",
                 group="failed-not-revoked",
             )
@@ -838,6 +872,27 @@ def _stage(frame: pd.DataFrame, columns: list[str], sheet: Sheet) -> pd.DataFram
 
 
 # ---------------------------------------------------------------------------- entry point
+
+
+def _parse_sheet(sheet: Sheet, messages: Messages) -> None:
+    """Values of one located sheet, parsed and checked row by row (vectorised)."""
+    if sheet.note == "隐藏的工作表":
+        messages.warning(
+            sheet.file,
+            sheet.name,
+            None,
+            None,
+            "这是隐藏的工作表，没有导入。如需导入，请先取消隐藏。",
+        )
+        return
+    if sheet.kind == K.SKIPPED:
+        return
+    _ignored_notes(sheet, messages)
+    parser = _Parser(sheet, messages)
+    sheet.parsed = _PARSERS[sheet.kind](parser)
+    _formula_warnings(sheet, messages)
+    if sheet.rows == 0:
+        messages.warning(sheet.file, sheet.name, sheet.header.row, None, "表头下面没有数据行。")
 
 
 def _load(item: Path | tuple[str, bytes]) -> tuple[str, bytes]:
@@ -871,26 +926,35 @@ def import_files(
     hashes: list[str] = []
     sheets: list[Sheet] = []
     file_sheets: list[list[Sheet]] = []
-    for number, item in enumerate(paths):
+    loaded: list[tuple[str, bytes | None, str | None]] = []  # (name, bytes, why unreadable)
+    for item in paths:
         try:
             name, data = _load(item)
         except OSError as exc:
             name = str(item[0] if isinstance(item, tuple) else item)
+            loaded.append((name, None, f"无法打开文件：{exc.strerror or exc}。请检查路径和权限。"))
+            continue
+        loaded.append((name, data, None))
+    # Excel files parse in child processes, a few at once; each file's sheets are located and
+    # parsed here as soon as its cells arrive, while the next files are still being parsed.
+    # Messages about the sheets' rows come after those about the files, in file order.
+    results = read_many(
+        [(len(data), partial(_read, name, data)) for name, data, _ in loaded if data is not None]
+    )
+    sheet_messages: list[Messages] = []
+    for number, (name, data, why) in enumerate(loaded):
+        names.append(name)
+        if data is None:
             messages.unreadable = True
-            messages.error(
-                name, "", None, None, f"无法打开文件：{exc.strerror or exc}。请检查路径和权限。"
-            )
-            names.append(name)
+            messages.error(name, "", None, None, why)
             hashes.append("")
             file_sheets.append([])
             continue
-        names.append(name)
         hashes.append(hashlib.sha256(data).hexdigest())
-        try:
-            raws = _read(name, data)
-        except UnreadableFile as exc:
+        raws = next(results)
+        if isinstance(raws, UnreadableFile):
             messages.unreadable = True
-            messages.error(name, "", None, None, str(exc))
+            messages.error(name, "", None, None, str(raws))
             file_sheets.append([])
             continue
         current = []
@@ -914,25 +978,12 @@ def import_files(
             )
         elif not raws:
             messages.error(name, "", None, None, "文件里没有工作表。")
-
-    for sheet in sheets:
-        if sheet.note == "隐藏的工作表":
-            messages.warning(
-                sheet.file,
-                sheet.name,
-                None,
-                None,
-                "这是隐藏的工作表，没有导入。如需导入，请先取消隐藏。",
-            )
-            continue
-        if sheet.kind == K.SKIPPED:
-            continue
-        _ignored_notes(sheet, messages)
-        parser = _Parser(sheet, messages)
-        sheet.parsed = _PARSERS[sheet.kind](parser)
-        _formula_warnings(sheet, messages)
-        if sheet.rows == 0:
-            messages.warning(sheet.file, sheet.name, sheet.header.row, None, "表头下面没有数据行。")
+        own = Messages()
+        for sheet in current:
+            _parse_sheet(sheet, own)
+        sheet_messages.append(own)
+    for own in sheet_messages:
+        messages.extend(own)
 
     index = StudioIndex.from_database(con)
     roster_parts: list[tuple[Sheet, pd.DataFrame]] = []

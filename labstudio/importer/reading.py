@@ -2,22 +2,27 @@
 
 The spreadsheet parser (python-calamine) runs in a short-lived child process: on some crafted
 files it aborts the process instead of raising, and the server must survive that. The child
-returns plain columns of cell values; this module turns them into one DataFrame per sheet whose
-index is the row number the analyst sees in Excel (or the CSV line number).
+returns typed Arrow columns (see _worker.py); this module turns them into one DataFrame per sheet
+of plain cell values whose index is the row number the analyst sees in Excel (or the CSV line
+number). Several files are parsed at once (`read_excel_many`), each in a child of its own.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import json
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from charset_normalizer import from_bytes
 
 from labstudio.importer.safety import UnreadableFile
@@ -26,6 +31,11 @@ WORKER = Path(__file__).with_name("_worker.py")
 # The child's address-space cap: well above what the largest accepted file needs.
 CHILD_MEMORY_LIMIT = 3 * 1024 * 1024 * 1024
 CHILD_TIMEOUT_SECONDS = 300
+# Files parsed at the same time, each in a child of its own (each child may use up to the limit).
+PARALLEL_READS = 2
+# Must match _worker.MAGIC (the worker is a script of its own and cannot be imported here).
+REPLY_MAGIC = b"LSWORKER1"
+BLANKS = ("", " ", "\u3000")
 
 
 @dataclass
@@ -39,22 +49,6 @@ class RawSheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
-class _ReplyUnpickler(pickle.Unpickler):
-    """Only built-in values and dates may come back from the child."""
-
-    ALLOWED = {
-        ("datetime", "date"),
-        ("datetime", "datetime"),
-        ("datetime", "time"),
-        ("datetime", "timedelta"),
-    }
-
-    def find_class(self, module: str, name: str) -> type:
-        if (module, name) in self.ALLOWED:
-            return getattr(dt, name)
-        raise pickle.UnpicklingError(f"unexpected type {module}.{name}")
-
-
 def _frame(columns: list[list], first_row: int = 1) -> pd.DataFrame:
     if not columns:
         return pd.DataFrame()
@@ -66,13 +60,13 @@ def _frame(columns: list[list], first_row: int = 1) -> pd.DataFrame:
     # calamine writes "" for an empty cell; None is what every later step tests for.
     for column in frame.columns:
         values = frame[column]
-        empty = values.isin(("", " ", "\u3000"))
+        empty = values.isin(BLANKS)
         if empty.any():
             frame[column] = values.where(~empty, None)
     return frame
 
 
-def _run_child(data: bytes, fmt: str) -> dict:
+def _run_child(data: bytes, fmt: str) -> bytes:
     request = pickle.dumps(
         {"data": data, "format": fmt, "memory_limit": CHILD_MEMORY_LIMIT},
         protocol=pickle.HIGHEST_PROTOCOL,
@@ -95,16 +89,93 @@ def _run_child(data: bytes, fmt: str) -> dict:
             "文件结构异常，读取程序无法处理（可能已损坏，或工作表的数据范围大得异常）。"
             "请在 Excel 或 WPS 中打开，把数据复制到一个新工作簿，另存为 .xlsx 后再导入。"
         )
+    return done.stdout
+
+
+def _blocks(reply: bytes) -> list[memoryview]:
+    """The length-prefixed blocks after the magic bytes."""
+    if not reply.startswith(REPLY_MAGIC):
+        raise ValueError("not a worker reply")
+    view = memoryview(reply)
+    position, blocks = len(REPLY_MAGIC), []
+    while position < len(view):
+        if position + 8 > len(view):
+            raise ValueError("truncated reply")
+        size = int.from_bytes(view[position : position + 8], "little")
+        position += 8
+        if position + size > len(view):
+            raise ValueError("truncated reply")
+        blocks.append(view[position : position + size])
+        position += size
+    if not blocks:
+        raise ValueError("empty reply")
+    return blocks
+
+
+def _cells(array: pa.Array, code: str) -> np.ndarray:
+    """One typed Arrow column → an object array of Python values (nulls: anything; masked)."""
+    if code == "s":
+        if pa.types.is_dictionary(array.type):
+            # Each distinct text becomes one Python string, shared by every cell that holds it.
+            distinct = array.dictionary.to_numpy(zero_copy_only=False)
+            values = distinct.take(array.indices.fill_null(0).to_numpy(zero_copy_only=False))
+            if array.null_count:
+                values[~array.is_valid().to_numpy(zero_copy_only=False)] = None
+            return values
+        return array.to_numpy(zero_copy_only=False)
+    if code == "f":
+        return array.to_numpy(zero_copy_only=False).astype(object)
+    if code == "i":
+        return array.fill_null(0).to_numpy(zero_copy_only=False).astype(object)
+    if code in ("d", "t"):  # datetime64[D] → datetime.date, datetime64[us] → datetime.datetime
+        return array.to_numpy(zero_copy_only=False).astype(object)
+    if code in ("b", "h", "u"):  # booleans, times of day, durations: rare; plain conversion
+        values = np.empty(len(array), dtype=object)
+        values[:] = array.to_pylist()
+        return values
+    raise ValueError(f"unknown cell type {code!r}")
+
+
+def _table_frame(table: pa.Table | None, height: int, width: int) -> pd.DataFrame:
+    if not height or not width:
+        return pd.DataFrame()
+    parts: dict[int, list[tuple[str, pa.Array]]] = {}
+    if table is not None:
+        for name, chunked in zip(table.column_names, table.columns, strict=True):
+            index, code = name.split(":")
+            if not 0 <= int(index) < width or len(chunked) != height:
+                raise ValueError(f"bad column {name}")
+            parts.setdefault(int(index), []).append((code, chunked.combine_chunks()))
+    columns = {}
+    for index in range(width):
+        found = parts.get(index, [])
+        if len(found) == 1 and found[0][0] == "s":
+            values = _cells(found[0][1], "s")  # text columns: nulls already come back as None
+        else:
+            values = np.full(height, None, dtype=object)
+            for code, array in found:
+                valid = array.is_valid().to_numpy(zero_copy_only=False)
+                values[valid] = _cells(array, code)[valid]
+        columns[index] = pd.Series(values, dtype=object, copy=False)
+    frame = pd.DataFrame(columns)
+    frame.index = pd.RangeIndex(1, height + 1)
+    return frame
+
+
+def _decode(reply: bytes) -> tuple[dict, list[pa.Table]]:
+    blocks = _blocks(reply)
+    head = json.loads(bytes(blocks[0]).decode("utf-8"))
+    tables = [pa.ipc.open_stream(pa.py_buffer(block)).read_all() for block in blocks[1:]]
+    return head, tables
+
+
+def _sheets(reply: bytes) -> list[RawSheet]:
     try:
-        return _ReplyUnpickler(io.BytesIO(done.stdout)).load()
+        head, tables = _decode(reply)
     except Exception as exc:  # noqa: BLE001 - a garbled reply is a failed read
         raise UnreadableFile("读取文件时出错，文件可能已损坏。请另存为 .xlsx 后再导入。") from exc
-
-
-def read_excel(data: bytes, fmt: str) -> list[RawSheet]:
-    reply = _run_child(data, fmt)
-    if not reply.get("ok"):
-        if reply.get("kind") == "password":
+    if not head.get("ok"):
+        if head.get("kind") == "password":
             raise UnreadableFile(
                 "文件设置了密码保护，无法读取。请在 Excel 或 WPS 中取消密码后另存，再导入。"
             )
@@ -112,18 +183,54 @@ def read_excel(data: bytes, fmt: str) -> list[RawSheet]:
             "文件已损坏或不是有效的 Excel 表格，无法读取。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。"
         )
     sheets = []
-    for entry in reply["sheets"]:
-        sheets.append(
-            RawSheet(
-                name=entry["name"],
-                frame=_frame(entry["columns"]),
-                visible=entry["visible"],
-                worksheet=entry["worksheet"],
-                formulas={(row + 1, column) for row, column in entry["formulas"]},
-                merged=[tuple(map(tuple, cells)) for cells in entry["merged"]],
+    try:
+        for entry in head["sheets"]:
+            stream = entry["stream"]
+            table = tables[stream] if stream is not None else None
+            sheets.append(
+                RawSheet(
+                    name=entry["name"],
+                    frame=_table_frame(table, entry["height"], entry["width"]),
+                    visible=entry["visible"],
+                    worksheet=entry["worksheet"],
+                    formulas={(row + 1, column) for row, column in entry["formulas"]},
+                    merged=[tuple(map(tuple, cells)) for cells in entry["merged"]],
+                )
             )
-        )
+    except (KeyError, IndexError, TypeError, ValueError, pa.ArrowException) as exc:
+        raise UnreadableFile("读取文件时出错，文件可能已损坏。请另存为 .xlsx 后再导入。") from exc
     return sheets
+
+
+def read_excel(data: bytes, fmt: str) -> list[RawSheet]:
+    return _sheets(_run_child(data, fmt))
+
+
+def read_many(
+    jobs: Sequence[tuple[int, Callable[[], list[RawSheet]]]],
+) -> Iterator[list[RawSheet] | UnreadableFile]:
+    """Run read jobs (size in bytes, job) a few at a time; yield their results in job order.
+
+    Each Excel job parses in a child of its own, so the parent works on the first files while the
+    children parse the next ones; the largest files start first. A job that raises UnreadableFile
+    yields the exception instead of sheets: the caller reports it for that file and goes on.
+    """
+
+    def run(job: Callable[[], list[RawSheet]]) -> list[RawSheet] | UnreadableFile:
+        try:
+            return job()
+        except UnreadableFile as exc:
+            return exc
+
+    if len(jobs) <= 1:
+        for _, job in jobs:
+            yield run(job)
+        return
+    with ThreadPoolExecutor(max_workers=min(PARALLEL_READS, len(jobs))) as pool:
+        order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0])
+        futures = {i: pool.submit(run, jobs[i][1]) for i in order}
+        for i in range(len(jobs)):
+            yield futures[i].result()
 
 
 def decode_text(data: bytes) -> str:

@@ -58,7 +58,7 @@ class Messages:
         group: str | None,
         weight: int = 1,
     ) -> None:
-        key = (id(target), file, sheet, column, group or message)
+        key = (target is self.errors, file, sheet, column, group or message)
         self._counts[key] += weight
         count = self._counts[key]
         if count <= MAX_MESSAGES_PER_GROUP:
@@ -73,6 +73,16 @@ class Messages:
             target.append(summary)
         else:
             summary.message = text
+
+    def extend(self, other: Messages) -> None:
+        """Append another set's messages after these (groups of both keep counting together)."""
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+        self.unreadable |= other.unreadable
+        for key, count in other._counts.items():
+            self._counts[key] += count
+        for key, summary in other._summaries.items():
+            self._summaries.setdefault(key, summary)
 
     def error(
         self,
@@ -239,8 +249,12 @@ def conflicting_rows(
     """Positions (later, first) of rows that repeat a key with different values."""
     if frame.empty:
         return []
-    hashable = frame[keys + values].map(lambda v: tuple(v) if isinstance(v, list) else v)
-    hashable = hashable.astype(object).where(hashable.notna(), None)
+    hashable = frame[keys + values].astype(object)
+    for column in hashable.columns:
+        cells = hashable[column]
+        if cells.map(type).eq(list).any():  # honours: lists compare as tuples
+            hashable[column] = cells.map(lambda v: tuple(v) if isinstance(v, list) else v)
+    hashable = hashable.where(hashable.notna(), None)
     distinct = hashable.drop_duplicates()
     clashing = distinct[distinct.duplicated(keys, keep=False)]
     if clashing.empty:
