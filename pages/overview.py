@@ -1,10 +1,10 @@
-"""总览: the KPI cards for the current filters."""
+"""总览: the KPI cards for the current filters, then batch × type, units, life cycle, to-dos."""
 
 import streamlit as st
 
 from labstudio import kpis
 from labstudio.labels import label
-from labstudio.ui import components, data, state
+from labstudio.ui import charts_ui, components, data, page_data, state
 
 lang = state.lang()
 filters = state.current_filters()
@@ -25,3 +25,9 @@ money_scope = (
     label("kpi.in_year", lang, year=filters.year) if filters.year else label("kpi.all_years", lang)
 )
 st.caption(label("overview.caption", lang, year=overview["year"] or "—", money_scope=money_scope))
+
+view = page_data.overview(data.db_key(), filters, lang)
+charts_ui.header(view, filters, lang)
+charts_ui.click_hint(lang)
+charts_ui.panels(view.panels, lang, "overview")
+charts_ui.action_items(view.extra["actions"], lang)

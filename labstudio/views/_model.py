@@ -1,0 +1,135 @@
+"""What a page shows, as plain data: panels (title, completeness note, figure, table).
+
+A page module turns SQL results into a PageView; `labstudio.ui.charts_ui` draws it. Keeping the
+words, numbers and figures here means the tests check what a leader sees without Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from labstudio import labels
+from labstudio.labels import label
+
+
+@dataclass
+class Panel:
+    key: str  # stable id: widget keys and download file names
+    title: str  # says what the chart shows
+    table: pd.DataFrame  # the chart's data as shown in its data view (localised headers)
+    figure: go.Figure | None = None  # None: the panel is a table
+    note: str | None = None  # what the data lacks, said above the chart
+    clickable: bool = False  # a click on a bar sets the global filters it carries
+    wide: bool = False  # takes the full width instead of half
+    count: int | None = None  # for lists: how many rows need attention
+
+
+@dataclass
+class PageView:
+    panels: list[Panel] = field(default_factory=list)
+    studios: int = 0  # studios matching the filters (0: show the "no match" hint)
+    year: int | None = None  # the year the page speaks of, when one applies
+    figures: dict = field(default_factory=dict)  # headline numbers, comparable with `summary`
+    extra: dict = field(default_factory=dict)  # page-specific plain data (e.g. a profile)
+
+
+def units(lang: str) -> dict[str, str]:
+    """The units shown in hover text: 家, 分, 元."""
+    return {
+        "studios": label("v.unit.studios", lang),
+        "points": label("v.unit.points", lang),
+        "yuan": label("v.unit.yuan", lang),
+    }
+
+
+NONE = "—"  # a field the source left empty, in either language
+
+
+def missing(value: object) -> bool:
+    """None, NaN, NA or NaT: a cell the source left empty."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array is a value
+        return False
+
+
+def type_label(lang: str) -> Callable[[object], str]:
+    return lambda value: "" if missing(value) else labels.value(str(value), lang)
+
+
+def batch_label(lang: str) -> Callable[[object], str]:
+    def fmt(value: object) -> str:
+        if missing(value):
+            return labels.batch(None, lang)
+        return labels.batch(int(value), lang)
+
+    return fmt
+
+
+def stage_label(lang: str) -> Callable[[object], str]:
+    return lambda value: label(f"v.stage.{value}", lang)
+
+
+def value_label(lang: str) -> Callable[[object], str]:
+    return lambda value: "" if missing(value) else labels.value(str(value), lang)
+
+
+def table(
+    df: pd.DataFrame,
+    columns: Mapping[str, str],
+    lang: str,
+    *,
+    translate: Mapping[str, Callable[[object], str]] | None = None,
+) -> pd.DataFrame:
+    """`df`'s `columns` (raw name → label key), renamed for display, values translated.
+
+    Only the listed columns are kept, in the listed order: the data view shows what the chart
+    shows, not the ids behind it.
+    """
+    out = df[list(columns)].copy()
+    for column in out.columns:
+        # Dates are days: a time of 00:00:00 beside each would only be noise.
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.date
+    for column, fmt in (translate or {}).items():
+        if column in out:
+            out[column] = [fmt(v) for v in out[column]]
+    for column in out.columns:
+        # An empty text cell reads better blank than as "None".
+        present = out[column].dropna()
+        if pd.api.types.is_string_dtype(out[column]) and all(isinstance(v, str) for v in present):
+            out[column] = out[column].where(out[column].notna(), "")
+    return out.rename(columns={raw: label(key, lang) for raw, key in columns.items()})
+
+
+def completeness(parts: list[str], lang: str) -> str | None:
+    """The completeness line above a chart: the gaps joined, or None when nothing is missing."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    # Punctuation, not words: the Chinese list separator, or its English counterpart.
+    return label("v.note.prefix", lang) + ("；" if lang == "zh" else "; ").join(parts)
+
+
+def notes(*parts: str | None) -> str | None:
+    """Several lines about one chart (a completeness note, a "top N shown" remark) as one."""
+    kept = [p for p in parts if p]
+    return "  \n".join(kept) if kept else None
+
+
+UNIT_LIMIT = 30  # units drawn in a per-unit chart (250 would make it metres tall); tables have all
+
+
+def top_units(df: pd.DataFrame, order: list, lang: str) -> tuple[pd.DataFrame, str | None]:
+    """`df` limited to the first UNIT_LIMIT units of `order`, and the note that says so."""
+    if len(order) <= UNIT_LIMIT:
+        return df, None
+    keep = set(order[:UNIT_LIMIT])
+    note = label("v.note.units_top_n", lang, total=len(order), shown=UNIT_LIMIT)
+    return df[df["unit"].isin(keep)], note

@@ -1,0 +1,214 @@
+"""Chart builders, without Streamlit: titled, one colour per type, units in the hover text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from labstudio import charts
+from labstudio.domain import TYPES, UNTYPED
+from labstudio.filters import Filters
+from labstudio.views import assessments, funds, overview, revocations, studios, types
+
+COUNTS = pd.DataFrame(
+    {
+        "batch": [1, 1, 2, 3],
+        "type": ["技术创新型", "服务创新型", "技术创新型", UNTYPED],
+        "count": [3, 2, 5, 1],
+    }
+)
+
+
+def bar_colours(fig: go.Figure) -> dict[str, str]:
+    return {t.name: t.marker.color for t in fig.data if t.type == "bar" and t.name}
+
+
+def test_stacked_bars_are_titled_coloured_by_type_and_clickable():
+    fig = charts.stacked_by_type(
+        COUNTS,
+        category="batch",
+        title="各批次工作室数量",
+        category_title="批次",
+        value_title="家",
+        unit="家",
+        category_filter="batch",
+        order=[1, 2, 3],
+    )
+    assert fig.layout.title.text == "各批次工作室数量"
+    assert bar_colours(fig) == {
+        t: charts.TYPE_COLOURS[t] for t in ("技术创新型", "服务创新型", UNTYPED)
+    }
+    assert all(" 家" in t.hovertemplate for t in fig.data)
+    first = fig.data[0]
+    assert list(first.customdata[0]) == ["batch", "1", "type", "技术创新型"]
+    assert charts.filter_pairs({"customdata": list(first.customdata[1])}) == {
+        "batch": "2",
+        "type": "技术创新型",
+    }
+    assert fig.layout.yaxis.dtick == 1  # a count axis never shows 1.5 家
+
+
+def test_the_template_has_one_chinese_font_and_the_okabe_ito_palette():
+    fig = charts.bars(
+        pd.DataFrame({"c": ["设备购置", "不允许的支出"], "v": [1.0, 2.0]}),
+        category="c",
+        value="v",
+        title="按用途统计的支出",
+        category_title="用途",
+        value_title="元",
+        unit="元",
+        highlight=["不允许的支出"],
+    )
+    font = fig.layout.template.layout.font.family
+    assert font == "LabSans, Noto Sans CJK SC, sans-serif"
+    assert list(fig.layout.template.layout.colorway) == list(charts.OKABE_ITO)
+    assert list(fig.data[0].marker.color) == [charts.NEUTRAL, charts.ALERT]
+    assert " 元" in fig.data[0].hovertemplate
+
+
+def test_empty_data_gives_a_titled_message_not_blank_axes():
+    fig = charts.stacked_by_type(
+        COUNTS.iloc[0:0],
+        category="batch",
+        title="标题",
+        category_title="",
+        value_title="",
+        unit="家",
+        empty_message="没有数据",
+    )
+    assert fig.layout.title.text == "标题"
+    assert fig.layout.annotations[0].text == "没有数据"
+    assert not fig.data
+
+
+def test_score_boxes_use_precomputed_statistics():
+    stats = pd.DataFrame(
+        {
+            "type": ["技术创新型", "管理创新型"],
+            "n": [10, 4],
+            "min": [60.0, 70.0],
+            "q1": [80.0, 75.0],
+            "median": [85.0, 80.0],
+            "q3": [90.0, 85.0],
+            "max": [98.0, 90.0],
+            "mean": [84.0, 80.0],
+        }
+    )
+    fig = charts.score_boxes(
+        stats,
+        category="type",
+        title="得分分布",
+        category_title="类型",
+        value_title="分",
+        unit="分",
+        stat_names={"n": "家数", "range": "最低–最高", "median": "中位数", "mean": "平均分"},
+        by_type=True,
+    )
+    assert [t.marker.color for t in fig.data] == [
+        charts.TYPE_COLOURS["技术创新型"],
+        charts.TYPE_COLOURS["管理创新型"],
+    ]
+    assert fig.data[0].median == (85.0,)
+    assert "分" in fig.data[0].hovertemplate
+
+
+def test_other_builders():
+    trend = charts.assessment_trend(
+        pd.DataFrame({"year": [2023, 2024], "pass_rate": [95.0, None], "mean_score": [84.1, 85.0]}),
+        title="趋势",
+        year_title="年度",
+        pass_rate_name="合格率",
+        mean_name="平均分",
+        rate_title="%",
+        score_title="分",
+        score_unit="分",
+    )
+    assert trend.layout.title.text == "趋势" and len(trend.data) == 2
+    grid = charts.grade_grid(
+        pd.DataFrame(
+            {
+                "studio": ["甲", "甲", "乙"],
+                "year": [2023, 2024, 2024],
+                "grade": ["优秀", "不合格", None],
+                "score": [92.0, 50.0, None],
+            }
+        ),
+        title="等次",
+        year_title="年度",
+        studio_title="",
+    )
+    assert [list(row) for row in grid.data[0].z] == [[0, 2], [None, None]]
+    timeline = charts.revocation_timeline(
+        pd.DataFrame(
+            {
+                "revoked_on": [dt.date(2024, 2, 1), None],
+                "ground": ["其他", "其他"],
+                "type": ["服务创新型", "服务创新型"],
+                "studio": ["甲", "乙"],
+                "unit": ["单位", "单位"],
+            }
+        ),
+        title="时间线",
+        date_title="日期",
+        ground_title="",
+        grounds=("年度考核不合格", "严重医疗事故", "严重违反医德医风", "其他"),
+    )
+    assert len(timeline.data[0].x) == 1  # an undated revocation is not drawn (the note says so)
+    budget = charts.budget_by_studio(
+        pd.DataFrame(
+            {
+                "studio": ["甲", "乙"],
+                "type": ["技术创新型", None],
+                "budget": [10000.0, 10000.0],
+                "spent": [12000.0, 3000.0],
+                "balance": [-2000.0, 7000.0],
+            }
+        ),
+        title="经费",
+        studio_title="",
+        money_title="元",
+        spent_name="已支出",
+        budget_name="额度",
+        balance_name="余额",
+        over_name="超支",
+        unit="元",
+    )
+    colours = bar_colours(budget)
+    assert colours == {UNTYPED: charts.TYPE_COLOURS[UNTYPED], "超支": charts.ALERT}
+    assert all("元" in t.hovertemplate for t in budget.data)
+
+
+def test_every_page_figure_is_titled_and_types_keep_their_colour(demo_con):
+    cur = demo_con.cursor()
+    views = [m.page(cur, Filters()) for m in (overview, types, assessments, revocations, funds)]
+    views.append(studios.profile_page(cur, 4))
+    type_names = set(TYPES) | {UNTYPED}
+    figures = 0
+    for view in views:
+        for panel in view.panels:
+            if panel.figure is None:
+                continue
+            figures += 1
+            assert panel.figure.layout.title.text == panel.title
+            for trace in panel.figure.data:
+                if trace.name in type_names and trace.type in ("bar", "scatter"):
+                    assert trace.marker.color == charts.TYPE_COLOURS[trace.name]
+                if trace.hovertemplate:
+                    assert any(u in trace.hovertemplate for u in ("家", "分", "元", "%"))
+    assert figures >= 15
+
+
+@pytest.mark.parametrize(
+    ("point", "expected"),
+    [
+        ({"customdata": ["type", "技术创新型"]}, {"type": "技术创新型"}),
+        ({"customdata": ["year"]}, {}),
+        ({"customdata": None}, {}),
+        ({}, {}),
+    ],
+)
+def test_filter_pairs(point, expected):
+    assert charts.filter_pairs(point) == expected
