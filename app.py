@@ -56,8 +56,10 @@ state.language_switch(lang)
 state.sidebar_filters(options, lang)
 signin.sidebar_signin(lang)
 
-st.title(current.title, anchor=False)
-if data_state["demo"]:
-    components.demo_banner(lang)
+# The meeting page is full screen: no title, no banner, only the slide.
+if current.url_path != "meeting":
+    st.title(current.title, anchor=False)
+    if data_state["demo"]:
+        components.demo_banner(lang)
 
 current.run()

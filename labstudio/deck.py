@@ -152,67 +152,68 @@ def pptx_deck(slides: list[Slide], title: str) -> bytes:
     return out.getvalue()
 
 
+def wrap(text: str, width: int = 34) -> list[str]:
+    """Break a long headline at a comma or colon near the middle (plotly never wraps text)."""
+    if len(text) <= width:
+        return [text]
+    breaks = [i + 1 for i, ch in enumerate(text) if ch in "，：；,;:" and i + 1 < len(text)]
+    if not breaks:
+        return [text[:width], *wrap(text[width:], width)]
+    cut = min(breaks, key=lambda i: abs(i - len(text) / 2) if i <= width else width * 10 + i)
+    return [text[:cut], *wrap(text[cut:], width)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def page_figure(slide: Slide, number: int, total: int) -> go.Figure:
-    """One PDF page: the slide's chart with the headline and big figures laid out above it."""
+    """One PDF page: the slide's words in the page title, its chart in the lower part.
+
+    The words go in layout.title, which (unlike annotations) can be placed against the page
+    rather than the plot area, so they line up at the left edge whatever the axis labels need.
+    """
     figure = go.Figure(slide.chart) if slide.chart is not None else go.Figure()
-    top = 0.62 if slide.figures else 0.8
+    lines = [
+        f"<span style='font-size:16px;color:#5a6370'>{_escape(slide.title)} · {number}/{total}"
+        "</span>",
+        *(f"<b>{_escape(line)}</b>" for line in wrap(slide.headline)),
+    ]
+    if slide.figures:
+        lines.append(
+            "　　".join(
+                f"<span style='font-size:18px;color:#5a6370'>{_escape(name)}</span> "
+                f"<span style='font-size:30px;color:#1f4e79'><b>{_escape(value)}</b></span>"
+                for name, value in slide.figures
+            )
+        )
     if slide.note:
-        top -= 0.05
+        lines.append(f"<span style='font-size:16px;color:#5a6370'>{_escape(slide.note)}</span>")
+    head = 40 + 46 * (len(lines) - 1) + (14 if slide.figures else 0)  # px taken by the words
     figure.update_layout(
-        title=None,
+        title={
+            "text": "<br>".join(lines),
+            "xref": "container",
+            "yref": "container",
+            "x": 0.04,
+            "y": 0.96,
+            "xanchor": "left",
+            "yanchor": "top",
+            "font": {"size": 30, "color": "#1b1f24"},
+        },
         width=PAGE_WIDTH,
         height=PAGE_HEIGHT,
-        margin={"l": 70, "r": 40, "t": 40, "b": 50},
-        font={"family": "Noto Sans CJK SC, LabSans, sans-serif", "size": 16},
+        margin={"l": 50, "r": 50, "t": head + 40, "b": 70},
+        font={"family": "Noto Sans CJK SC, LabSans, sans-serif"},
         paper_bgcolor="white",
+        plot_bgcolor="white",
     )
-    # Squeeze every axis of the chart into the lower part of the page.
-    for name in figure.layout:
-        if name.startswith("yaxis"):
-            figure.layout[name].domain = (0, top - 0.06)
-    for trace in figure.data:
-        if getattr(trace, "domain", None) is not None and trace.type in (
-            "pie",
-            "sunburst",
-            "treemap",
-        ):
-            trace.domain = {"x": [0, 1], "y": [0, top - 0.06]}
-    annotations = [
-        {
-            "text": f"{slide.title} · {number}/{total}",
-            "x": 0,
-            "y": 1.0,
-            "font": {"size": 14, "color": "#5a6370"},
-        },
-        {
-            "text": f"<b>{slide.headline}</b>",
-            "x": 0,
-            "y": 0.955,
-            "font": {"size": 28, "color": "#1b1f24"},
-        },
-    ]
-    for i, (label, value) in enumerate(slide.figures):
-        x = i / max(len(slide.figures), 1)
-        annotations.append(
-            {"text": label, "x": x, "y": 0.85, "font": {"size": 16, "color": "#5a6370"}}
-        )
-        annotations.append(
-            {"text": f"<b>{value}</b>", "x": x, "y": 0.8, "font": {"size": 30, "color": "#1f4e79"}}
-        )
-    if slide.note:
-        annotations.append(
-            {"text": slide.note, "x": 0, "y": top, "font": {"size": 14, "color": "#5a6370"}}
-        )
-    for annotation in annotations:
-        figure.add_annotation(
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            **annotation,
-        )
+    # The legend sits just above the chart, under the words.
+    if slide.chart is not None and figure.layout.showlegend is not False:
+        figure.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    if slide.chart is None:
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
     return figure
 
 

@@ -221,6 +221,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "slide.revocations": ("称号撤销", "Revocations"),
     "slide.funds": ("经费使用", "Funds"),
     "slide.actions": ("待办事项", "Action items"),
+    "meeting.mean_score": ("平均分", "Mean score"),
+    "meeting.revoked_total": ("撤销称号", "Titles revoked"),
+    "meeting.due": ("不合格待撤销", "Failed, not yet revoked"),
+    "meeting.disallowed_lines": (
+        "不允许的支出共{count}笔，明细见经费使用页。",
+        "{count} disallowed expenses; see the Funds page for each line.",
+    ),
+    "meeting.count": ("数量", "Count"),
+    "meeting.slide_of": ("第{number}页，共{total}页", "Slide {number} of {total}"),
+    "meeting.space": ("下一页（空格键）", "Next (space)"),
+    "meeting.keys": (
+        "键盘：→ 或空格 下一页，← 上一页",
+        "Keys: → or space for next, ← for previous",
+    ),
     # --- Dashboards: types, assessments, revocations, funds, studios (issue 4) ---
     "v.unit.studios": ("家", "studios"),
     "v.unit.points": ("分", "points"),

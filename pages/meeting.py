@@ -1,5 +1,5 @@
-"""A page whose issue has not landed yet: says so and links back to the overview."""
+"""会议投屏: full-screen slides for the projector, with PDF and PPTX handouts."""
 
-from labstudio.ui import components, state
+from labstudio.ui import meeting, state
 
-components.coming(state.lang())
+meeting.render(state.lang())

@@ -65,3 +65,22 @@ def test_pdf_has_a_page_each_with_searchable_chinese():
     assert folded("2024年度考核：优秀12家，合格33家，不合格2家") in text[1]
     assert folded("技术创新型27家") in text[0]
     assert folded("没有需要跟进的事项") in text[2]
+
+
+@pytest.mark.parametrize(
+    ("headline", "lines"),
+    [
+        ("没有需要跟进的事项", ["没有需要跟进的事项"]),
+        (
+            "累计撤销称号9家：年度考核不合格6家，严重医疗事故1家，严重违反医德医风1家，其他1家",
+            [
+                "累计撤销称号9家：年度考核不合格6家，",
+                "严重医疗事故1家，严重违反医德医风1家，其他1家",
+            ],
+        ),
+        ("甲" * 40, ["甲" * 34, "甲" * 6]),  # no comma: cut at the width
+    ],
+)
+def test_long_headlines_break_at_a_comma(headline, lines):
+    assert deck.wrap(headline) == lines
+    assert "".join(deck.wrap(headline)) == headline
