@@ -24,15 +24,22 @@ from labstudio.domain import (
 from labstudio.filters import Filters, studio_condition, year_condition
 
 # Studios after the studio filters (type, batch, unit, status), with their unit's name.
+# `IN` rather than a correlated EXISTS: DuckDB then hashes revocations once (3× faster on 5,000
+# studios, and every read query starts here).
 _FILTERED_STUDIOS = """
     SELECT s.*, u.name AS unit_name,
-           EXISTS (SELECT 1 FROM revocations r WHERE r.studio_id = s.studio_id) AS revoked
+           s.studio_id IN (SELECT studio_id FROM revocations) AS revoked
     FROM studios s JOIN units u USING (unit_id)
     WHERE {condition}
 """
 
 
-def _studios_cte(filters: Filters) -> tuple[str, dict]:
+def studios_cte(filters: Filters) -> tuple[str, dict]:
+    """`fs AS (…)`: the studios the filters select, for a query's WITH clause, and its values.
+
+    Every read query starts from it, here and in labstudio.views, so a page and `summary` always
+    count the same studios.
+    """
     condition, params = studio_condition(filters)
     return "fs AS (" + _FILTERED_STUDIOS.format(condition=condition) + ")", params
 
@@ -53,7 +60,7 @@ def _money(value: object) -> float:
 
 
 def studio_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
-    cte, params = _studios_cte(filters)
+    cte, params = studios_cte(filters)
     rows = _rows(
         cur,
         f"WITH {cte} SELECT revoked, type, batch, count(*) FROM fs GROUP BY ALL",
@@ -77,7 +84,7 @@ def studio_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
 
 
 def assessment_summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, dict]:
-    cte, params = _studios_cte(filters)
+    cte, params = studios_cte(filters)
     year_sql, year_params = year_condition(filters, "a.year", is_date=False)
     rows = _rows(
         cur,
@@ -105,7 +112,7 @@ def assessment_summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict
 
 
 def revocation_summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
-    cte, params = _studios_cte(filters)
+    cte, params = studios_cte(filters)
     year_sql, year_params = year_condition(filters, "r.revoked_on")
     rows = _rows(
         cur,
@@ -122,8 +129,21 @@ def revocation_summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict
     return {"total": sum(by_reason.values()), "by_reason": by_reason}
 
 
-def fund_summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
-    cte, params = _studios_cte(filters)
+def fund_summary(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, budget: pd.DataFrame | None = None
+) -> dict:
+    """`budget`: the filters' `budget_by_studio`, when the caller holds it already (the over-
+    budget count then costs no second pass over the ledger)."""
+    if budget is None:
+        over = len(studios_over_budget(cur, filters))
+    else:
+        over = int((budget["balance"] < 0).sum())
+    return {**_fund_totals(cur, filters), "studios_over_budget": over}
+
+
+def _fund_totals(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
+    """`fund_summary` but the over-budget count (which is over all years: no year applies)."""
+    cte, params = studios_cte(filters)
     year_sql, year_params = year_condition(filters, "l.entry_date")
     rows = _rows(
         cur,
@@ -144,43 +164,50 @@ def fund_summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
         else:
             spent += amount
             by_category[category if category in CATEGORIES else DISALLOWED] += amount
-    over = studios_over_budget(cur, filters)
     return {
         "granted": _money(granted),
         "spent": _money(spent),
         "by_category": {k: _money(v) for k, v in by_category.items()},
         "prohibited": _money(by_category[DISALLOWED]),
-        "studios_over_budget": len(over),
     }
 
 
-def budget_by_studio(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Per studio, over all years: granted (the standard grant where none is recorded), spent."""
-    cte, params = _studios_cte(filters)
-    return cur.execute(
-        f"""
-        WITH {cte},
-        totals AS (
-            SELECT studio_id,
-                   sum(amount) FILTER (WHERE direction = 'grant') AS granted,
-                   sum(amount) FILTER (WHERE direction = 'expense') AS spent
-            FROM ledger GROUP BY studio_id
-        )
+# Per studio, over all years: granted (the standard grant where none is recorded), spent, balance.
+_BUDGET = """
+    WITH {cte},
+    totals AS (
+        SELECT studio_id,
+               sum(amount) FILTER (WHERE direction = 'grant') AS granted,
+               sum(amount) FILTER (WHERE direction = 'expense') AS spent
+        FROM ledger WHERE studio_id IN (SELECT studio_id FROM fs) GROUP BY studio_id
+    ),
+    budget AS (
         SELECT fs.studio_id, fs.name AS studio, fs.unit_name AS unit, fs.type,
                coalesce(t.granted, $standard)::DOUBLE AS budget,
                t.granted IS NULL AS standard_grant,
                coalesce(t.spent, 0)::DOUBLE AS spent,
                (coalesce(t.granted, $standard) - coalesce(t.spent, 0))::DOUBLE AS balance
         FROM fs LEFT JOIN totals t USING (studio_id)
-        ORDER BY balance, studio
-        """,
-        {**params, "standard": STANDARD_GRANT},
+    )
+    SELECT * FROM budget WHERE {where} ORDER BY balance, studio
+"""
+
+
+def _budget(cur: duckdb.DuckDBPyConnection, filters: Filters, where: str) -> pd.DataFrame:
+    cte, params = studios_cte(filters)
+    return cur.execute(
+        _BUDGET.format(cte=cte, where=where), {**params, "standard": STANDARD_GRANT}
     ).df()
 
 
+def budget_by_studio(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per studio, over all years: granted (the standard grant where none is recorded), spent."""
+    return _budget(cur, filters, "TRUE")
+
+
 def studios_over_budget(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    budget = budget_by_studio(cur, filters)
-    return budget[budget["balance"] < 0].reset_index(drop=True)
+    """The rows of `budget_by_studio` with a negative balance (only those leave the database)."""
+    return _budget(cur, filters, "balance < 0")
 
 
 def summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
@@ -246,11 +273,17 @@ def overview(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     year = filters.year or latest_assessment_year(cur)
     current = summary(cur, filters)
     studios = current["studios"]
+    # Every year's figures at once; a year's own (the cards, the year before) are among them.
+    history = (
+        current["assessments"]
+        if filters.year is None
+        else assessment_summary(cur, filters.with_year(None))
+    )
 
     def assessed(year_: int | None) -> dict:
         if year_ is None:
             return {"count": 0, "excellent": 0, "failed": 0, "pass_rate": None, "mean": None}
-        data = assessment_summary(cur, filters.with_year(year_)).get(str(year_))
+        data = history.get(str(year_))
         if not data:
             return {"count": 0, "excellent": 0, "failed": 0, "pass_rate": None, "mean": None}
         graded = sum(data["by_result"].values())
@@ -267,12 +300,19 @@ def overview(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     last_year = assessed(year - 1 if year else None)
     funds = current["funds"]
     previous_funds = (
-        fund_summary(cur, filters.with_year(filters.year - 1)) if filters.year else None
+        {
+            **_fund_totals(cur, filters.with_year(filters.year - 1)),
+            "studios_over_budget": funds["studios_over_budget"],  # the same in every year
+        }
+        if filters.year
+        else None
     )
-    revoked_in_year = (
-        revocation_summary(cur, filters.with_year(year))["total"] if year is not None else 0
-    )
-    history = assessment_summary(cur, filters.with_year(None))
+    if filters.year is not None:
+        revoked_in_year = current["revocations"]["total"]  # already of that year
+    else:
+        revoked_in_year = (
+            revocation_summary(cur, filters.with_year(year))["total"] if year is not None else 0
+        )
     trend: dict[str, list[float]] = {"count": [], "pass_rate": [], "excellent": []}
     for data in history.values():
         graded = sum(data["by_result"].values())

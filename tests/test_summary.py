@@ -211,3 +211,37 @@ def test_a_grade_without_a_score_counts_in_results_but_not_in_the_mean(con):
         "mean_score": 91.0,
         "by_result": {"优秀": 1, "合格": 1, "不合格": 0},
     }
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(year=2024), Filters(year=2021, type="技术创新型"), Filters(year=2019)],
+    ids=lambda f: str(f.as_query()) or "all",
+)
+def test_the_overview_takes_each_year_from_summary(demo_con, filters):
+    """The KPI cards read the year, the year before and the trend from one summary of every year;
+    each must equal the summary of that year alone."""
+    cur = demo_con.cursor()
+    result = queries.overview(cur, filters)
+    year = result["year"]
+    for key, shown in ((year, "assessed"), (year - 1, "assessed_previous")):
+        alone = queries.summary(cur, filters.with_year(key))["assessments"].get(str(key))
+        assert result[shown]["count"] == (alone["count"] if alone else 0)
+        assert result[shown]["mean"] == (alone["mean_score"] if alone else None)
+        assert result[shown]["failed"] == (alone["by_result"]["不合格"] if alone else 0)
+    every = queries.assessment_summary(cur, filters.with_year(None))
+    assert result["trend"]["count"] == [v["count"] for v in every.values()]
+    revoked = queries.revocation_summary(cur, filters.with_year(year))["total"]
+    assert result["revoked_in_year"] == revoked
+    if filters.year:
+        before = queries.fund_summary(cur, filters.with_year(filters.year - 1))
+        assert result["funds_previous"] == before
+    else:
+        assert result["funds_previous"] is None
+
+
+@pytest.mark.parametrize("filters", CASES, ids=lambda f: str(f.as_query()) or "all")
+def test_fund_summary_from_a_budget_already_fetched(demo_con, filters):
+    cur = demo_con.cursor()
+    budget = queries.budget_by_studio(cur, filters)
+    assert queries.fund_summary(cur, filters, budget) == queries.fund_summary(cur, filters)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from labstudio import queries
 from labstudio.domain import CATEGORIES, GROUNDS
 from labstudio.filters import Filters
 from labstudio.views import assessments, funds, overview, revocations, studios, types
+from labstudio.views._model import table, translated
 
 FILTER_CASES = [
     Filters(),
@@ -160,3 +162,146 @@ def test_an_empty_database_gives_empty_views(con):
         view = module.page(cur, Filters())
         assert view.studios == 0 and not view.panels
     assert studios.page(cur, Filters()).studios == 0
+
+
+# --- helpers made faster for the large set (bench/pages.py) -----------------------------------
+
+
+def test_translated_calls_the_label_once_per_distinct_value():
+    calls = []
+
+    def fmt(value):
+        calls.append(value)
+        return "?" if value is None or value != value else f"<{value}>"
+
+    values = pd.Series(["a", "b", None, "a", None, "b", "a"])
+    assert translated(values, fmt) == ["<a>", "<b>", "?", "<a>", "?", "<b>", "<a>"]
+    assert len(calls) == 3  # a, b and the missing value: not seven calls
+    batches = pd.Series([3, None, 1, 3], dtype="Int64")
+    assert translated(batches, lambda v: "none" if v is pd.NA else str(int(v))) == [
+        "3",
+        "none",
+        "1",
+        "3",
+    ]
+    assert translated(pd.Series([["x"], ["y"]]), lambda v: "|".join(v)) == ["x", "y"]
+    assert translated(pd.Series([], dtype=object), str) == []
+    assert translated(pd.Series([float("nan"), float("nan")]), lambda v: "blank") == [
+        "blank",
+        "blank",
+    ]
+
+
+def test_table_blanks_empty_text_and_keeps_other_columns():
+    df = pd.DataFrame(
+        {"unit": ["甲", None], "count": [1, 2], "score": [1.5, None], "none": [None, None]}
+    )
+    out = table(df, {"unit": "v.col.unit", "count": "v.col.studios", "score": "v.col.score"}, "zh")
+    assert list(out.iloc[:, 0]) == ["甲", ""]
+    assert list(out.iloc[:, 1]) == [1, 2]
+    assert pd.isna(out.iloc[1, 2])  # a missing number stays missing, not ""
+
+
+def test_a_directory_with_some_unknown_stages(demo_con):
+    cur = demo_con.cursor()
+    cur.execute("UPDATE studios SET stage = NULL WHERE studio_id IN (1, 2)")
+    view = studios.page(cur, Filters(), "en")
+    stages = dict(zip(view.extra["ids"], view.panels[0].table["Stage"], strict=True))
+    assert stages[1] == stages[2] == ""
+    assert stages[3]  # the others keep theirs
+
+
+def test_a_search_counts_every_studio_and_lists_the_matches(demo_con):
+    cur = demo_con.cursor()
+    for filters in (Filters(), Filters(batch=3), Filters(unit="不存在的医院")):
+        everyone = len(studios.directory(cur, filters))
+        assert studios.studio_total(cur, filters) == everyone
+        view = studios.page(cur, filters, "zh", "劳模")
+        assert view.studios == everyone == view.figures["total"]
+        assert view.figures["shown"] == len(studios.directory(cur, filters, "劳模"))
+
+
+def test_latest_results():
+    data = pd.DataFrame(
+        {
+            "latest_year": pd.Series([2025, None, 2024], dtype="Int32"),
+            "latest_grade": pd.Series(["优秀", None, None], dtype="str"),
+        }
+    )
+    assert list(studios.latest_results(data, "zh")) == ["2025 优秀", "", ""]
+    assert list(studios.latest_results(data, "en")) == ["2025 Excellent", "", ""]
+
+
+def test_the_grade_grid_pivots_every_assessment(demo_con):
+    cur = demo_con.cursor()
+    # a name two units share gets its unit added; a grade left empty stays empty
+    first, other = cur.execute(
+        "SELECT min(studio_id) FILTER (WHERE unit_id = lo), min(studio_id) FILTER (WHERE unit_id = hi)"
+        " FROM studios, (SELECT min(unit_id) AS lo, max(unit_id) AS hi FROM studios)"
+    ).fetchall()[0]
+    [(name,)] = cur.execute(
+        "SELECT name FROM studios WHERE studio_id = $id", {"id": first}
+    ).fetchall()
+    cur.execute("UPDATE studios SET name = $n WHERE studio_id = $id", {"n": name, "id": other})
+    cur.execute(
+        "UPDATE assessments SET grade = NULL WHERE studio_id = $id AND year = 2024", {"id": other}
+    )
+    years = [int(y) for y in assessments.trend(cur, Filters())["year"]]
+    grid = assessments.grade_grid(cur, Filters(), years)
+    long = cur.execute(
+        "SELECT studio_id, year, grade, score::DOUBLE AS score FROM assessments"
+    ).df()
+    assert sorted(grid["studio_id"]) == sorted(long["studio_id"].unique())
+    cells = assessments.grid_long(grid, years).assign(
+        studio_id=[sid for sid in grid["studio_id"] for _ in years]
+    )
+    merged = cells.merge(long, on=["studio_id", "year"], how="left", suffixes=("", "_db"))
+    assert list(merged["grade"].fillna("-")) == list(merged["grade_db"].fillna("-"))
+    assert merged["score"].equals(merged["score_db"])
+    shared = grid[grid["studio_id"].isin([first, other])]["name"]
+    assert all(text.startswith(name + "（") for text in shared)
+    assert shared.nunique() == 2
+    shown = assessments.grid_table(grid, years, "en")
+    assert list(shown.columns) == ["Unit", "Studio", *map(str, years)]
+    row = shown[grid["studio_id"].to_numpy() == other].iloc[0]
+    assert row["2024"] == ""  # no grade that year
+    assert set(shown[str(years[-1])]) <= {"Excellent", "Pass", "Fail", ""}
+    empty = assessments.grade_grid(cur, Filters(unit="不存在的医院"), [])
+    assert empty.empty and assessments.grid_table(empty, [], "zh").empty
+    assert pd.api.types.is_integer_dtype(grid["studio_id"])
+
+
+def test_over_budget_rows_are_those_of_the_budget(demo_con):
+    cur = demo_con.cursor()
+    for filters in (Filters(), Filters(batch=3), Filters(unit="不存在的医院")):
+        budget = queries.budget_by_studio(cur, filters)
+        expected = budget[budget["balance"] < 0].reset_index(drop=True)
+        # (an empty result's text columns come back as objects, not str: same rows, though)
+        pd.testing.assert_frame_equal(
+            queries.studios_over_budget(cur, filters), expected, check_dtype=False
+        )
+
+
+@pytest.mark.parametrize("year", [2020, 2022, 2024, 2025])
+def test_missing_assessments_match_a_count_in_python(demo_con, year):
+    cur = demo_con.cursor()
+    cur.execute("DELETE FROM assessments WHERE studio_id IN (2, 9) AND year = $y", {"y": year})
+    marks = cur.execute("SELECT studio_id, year FROM assessments").fetchall()
+    roster = cur.execute("SELECT studio_id, batch, year(named_on) FROM studios").fetchall()
+    revoked = dict(cur.execute("SELECT studio_id, year(revoked_on) FROM revocations").fetchall())
+    batch_of = {sid: batch for sid, batch, _ in roster}
+    first: dict[int, int] = {}
+    batch_first: dict[int, int] = {}
+    for sid, y in marks:
+        first[sid] = min(first.get(sid, y), y)
+        if batch_of[sid] is not None:
+            batch_first[batch_of[sid]] = min(batch_first.get(batch_of[sid], y), y)
+    assessed = set(marks)
+    expected = set()
+    for sid, batch, named in roster:
+        starts = [s for s in (first.get(sid), batch_first.get(batch), named) if s is not None]
+        started = bool(starts) and min(starts) <= year
+        gone = sid in revoked and (revoked[sid] is None or revoked[sid] <= year)
+        if started and not gone and (sid, year) not in assessed:
+            expected.add(sid)
+    assert set(overview.missing_assessments(cur, Filters(), year)["studio_id"]) == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -99,13 +100,37 @@ def table(
             out[column] = out[column].dt.date
     for column, fmt in (translate or {}).items():
         if column in out:
-            out[column] = [fmt(v) for v in out[column]]
+            out[column] = translated(out[column], fmt)
     for column in out.columns:
         # An empty text cell reads better blank than as "None".
-        present = out[column].dropna()
-        if pd.api.types.is_string_dtype(out[column]) and all(isinstance(v, str) for v in present):
+        if _all_text(out[column]):
             out[column] = out[column].where(out[column].notna(), "")
     return out.rename(columns={raw: label(key, lang) for raw, key in columns.items()})
+
+
+def translated(values: pd.Series, fmt: Callable[[object], str]) -> list[str]:
+    """`fmt` of every value, calling it once per distinct value: a column of 5,000 studios holds
+    three types, and a label is the same for each of them.
+
+    Every missing cell is formatted like the column's first missing one (a column from the
+    database holds one kind: None or NaN). Unhashable values (lists) are formatted one by one.
+    """
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:
+        return [fmt(v) for v in values]
+    names = [fmt(u) for u in uniques]
+    missing_at = np.flatnonzero(codes == -1)
+    if len(missing_at):
+        names.append(fmt(values.iloc[missing_at[0]]))  # codes of -1 pick the last name
+    return [names[c] for c in codes]
+
+
+def _all_text(values: pd.Series) -> bool:
+    """A text column: the string dtype, or objects that are all str (NaN aside)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return True
+    return pd.api.types.is_string_dtype(values) and all(isinstance(v, str) for v in values.dropna())
 
 
 def completeness(parts: list[str], lang: str) -> str | None:

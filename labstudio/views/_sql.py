@@ -11,10 +11,7 @@ import pandas as pd
 
 from labstudio import queries
 from labstudio.filters import Filters, year_condition
-
-
-def studios_cte(filters: Filters) -> tuple[str, dict]:
-    return queries._studios_cte(filters)
+from labstudio.queries import studios_cte
 
 
 def frame(cur: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from labstudio import charts, queries
@@ -67,7 +68,7 @@ def score_stats(
         SELECT {group} AS {by}, {_STATS}
         FROM assessments a JOIN fs USING (studio_id)
         WHERE a.year = $y GROUP BY ALL HAVING count(a.score) > 0
-        ORDER BY {"median DESC" if by == "unit" else by}
+        ORDER BY {"median DESC, unit" if by == "unit" else by}
         """,
         {"untyped": UNTYPED, "y": year} if by == "type" else {"y": year},
     )
@@ -97,18 +98,80 @@ def trend(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def grade_grid(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Long form, every year: studio_id, unit, studio, year, grade, score."""
-    return _sql.filtered(
+GRID_KINDS = ("code", "score")
+
+
+def grade_grid(cur: duckdb.DuckDBPyConnection, filters: Filters, years: list[int]) -> pd.DataFrame:
+    """One row per assessed studio, ordered by unit and name: studio_id, unit, name, then for
+    each of `years` `code_<year>` (the grade as its index in GRADES, missing for none) and
+    `score_<year>`.
+
+    `name` is the studio's name, with its unit added when two assessed studios share the name.
+    The pivot runs in DuckDB, and grades travel as small numbers: 5,000 studios × ten years come
+    back as 5,000 rows, not 50,000 rows of text.
+    """
+    if not years:  # nothing assessed: no studio to list
+        return pd.DataFrame(columns=["studio_id", "unit", "name"])
+    columns = "".join(
+        f", any_value(list_position($grades, a.grade) - 1) FILTER (WHERE a.year = $y{i})"
+        f" AS code_{i}"
+        f", (any_value(a.score) FILTER (WHERE a.year = $y{i}))::DOUBLE AS score_{i}"
+        for i in range(len(years))
+    )
+    df = _sql.filtered(
         cur,
         filters,
-        """
-        SELECT fs.studio_id, fs.unit_name AS unit, fs.name AS studio, a.year, a.grade,
-               a.score::DOUBLE AS score
-        FROM assessments a JOIN fs USING (studio_id)
-        ORDER BY unit, studio, fs.studio_id, a.year
+        f"""
+        , per_studio AS (
+            SELECT fs.studio_id, fs.unit_name AS unit, fs.name AS studio {columns}
+            FROM assessments a JOIN fs USING (studio_id)
+            GROUP BY ALL)
+        SELECT * EXCLUDE (studio),
+               CASE WHEN count(*) OVER (PARTITION BY studio) > 1
+                    THEN studio || '（' || unit || '）' ELSE studio END AS name
+        FROM per_studio
+        ORDER BY unit, name, studio_id
         """,
+        {"grades": list(GRADES), **{f"y{i}": year for i, year in enumerate(years)}},
     )
+    renamed = {f"{k}_{i}": f"{k}_{year}" for i, year in enumerate(years) for k in GRID_KINDS}
+    return df.rename(columns=renamed)[
+        ["studio_id", "unit", "name", *(f"{k}_{y}" for y in years for k in GRID_KINDS)]
+    ]
+
+
+def _grades(grid: pd.DataFrame, years: list[int], names: list) -> np.ndarray:
+    """The grid's grade codes as `names[code]` (studios × years); `names[-1]` where none."""
+    codes = grid[[f"code_{y}" for y in years]].to_numpy(dtype=float, na_value=np.nan)
+    index = np.where(np.isnan(codes), len(names) - 1, codes).astype(int)
+    return np.asarray(names, dtype=object)[index]
+
+
+def grid_long(grid: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """The chart's form of `grade_grid` rows: studio (the shown name), year, grade, score."""
+    return pd.DataFrame(
+        {
+            "studio": np.repeat(grid["name"].to_numpy(dtype=object), len(years)),
+            "year": np.tile(np.asarray(years, dtype=int), len(grid)),
+            "grade": _grades(grid, years, [*GRADES, None]).ravel(),
+            "score": grid[[f"score_{y}" for y in years]].to_numpy(dtype=float).ravel(),
+        }
+    )
+
+
+def grid_table(grid: pd.DataFrame, years: list[int], lang: str) -> pd.DataFrame:
+    """The grid's data view: unit, studio, then a column per year with the grade as shown."""
+    g = value_label(lang)
+    grades = _grades(grid, years, [*(g(x) for x in GRADES), ""])
+    table = pd.DataFrame(
+        {
+            label("v.col.unit", lang): grid["unit"].to_numpy(),
+            label("v.col.studio", lang): grid["name"].to_numpy(),
+        }
+    )
+    for i, year in enumerate(years):
+        table[str(year)] = grades[:, i].tolist()
+    return table
 
 
 def failed(cur: duckdb.DuckDBPyConnection, filters: Filters, year: int | None) -> pd.DataFrame:
@@ -147,17 +210,6 @@ def gaps(cur: duckdb.DuckDBPyConnection, filters: Filters, year: int) -> dict[st
         "no_grade": int(row["no_grade"]),
         "not_assessed": len(missing),
     }
-
-
-def _unique_names(df: pd.DataFrame) -> pd.Series:
-    """Studio names for an axis; a name two units share gets its unit added."""
-    pairs = df[["studio_id", "studio", "unit"]].drop_duplicates("studio_id")
-    shared = set(pairs.loc[pairs["studio"].duplicated(keep=False), "studio"])
-    names = {
-        sid: f"{name}（{unit}）" if name in shared else name
-        for sid, name, unit in pairs.itertuples(index=False)
-    }
-    return df["studio_id"].map(names)
 
 
 def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> PageView:
@@ -299,30 +351,15 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
             clickable=True,
         )
     )
-    grid = grade_grid(cur, filters)
-    if not grid.empty:
-        grid = grid.assign(name=_unique_names(grid))
-    shown_ids = list(dict.fromkeys(grid["studio_id"]))[:GRID_LIMIT] if not grid.empty else []
+    years = [int(y) for y in history["year"]]
+    grid = grade_grid(cur, filters, years)
     title = label("v.chart.grid", lang)
-    total = grid["studio_id"].nunique() if not grid.empty else 0
-    wide_grid = (
-        grid.pivot_table(index=["unit", "name"], columns="year", values="grade", aggfunc="first")
-        .reset_index()
-        .rename(columns={"unit": label("v.col.unit", lang), "name": label("v.col.studio", lang)})
-        if not grid.empty
-        else pd.DataFrame()
-    )
-    wide_grid.columns = [str(c) for c in wide_grid.columns]
-    for column in wide_grid.columns[2:]:
-        wide_grid[column] = [g(v) if isinstance(v, str) else "" for v in wide_grid[column]]
     panels.append(
         Panel(
             key="grid",
             title=title,
             figure=charts.grade_grid(
-                grid[grid["studio_id"].isin(shown_ids)].assign(studio=lambda d: d["name"])
-                if not grid.empty
-                else grid,
+                grid_long(grid.head(GRID_LIMIT), years),
                 title=title,
                 year_title=label("v.axis.year", lang),
                 studio_title="",
@@ -330,10 +367,10 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
                 score_unit=u["points"],
                 empty_message=label("v.empty.year", lang),
             ),
-            table=wide_grid,
+            table=grid_table(grid, years, lang),
             note=notes(
-                label("v.note.grid_top_n", lang, total=total, shown=GRID_LIMIT)
-                if total > GRID_LIMIT
+                label("v.note.grid_top_n", lang, total=len(grid), shown=GRID_LIMIT)
+                if len(grid) > GRID_LIMIT
                 else None
             ),
             wide=True,

@@ -34,7 +34,7 @@ def monthly(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
                coalesce(fs.type, $untyped) AS type, sum(l.amount)::DOUBLE AS amount
         FROM ledger l JOIN fs USING (studio_id)
         WHERE l.direction = 'expense' AND l.entry_date IS NOT NULL AND {year}
-        GROUP BY ALL ORDER BY month
+        GROUP BY ALL ORDER BY month, type
         """,
         {"untyped": UNTYPED},
         year_column="l.entry_date",
@@ -73,8 +73,8 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
     t = type_label(lang)
     c = value_label(lang)
     empty = label("v.empty.chart", lang)
-    summary = queries.fund_summary(cur, filters)
     budget = queries.budget_by_studio(cur, filters)
+    summary = queries.fund_summary(cur, filters, budget)
     budget = budget.assign(type=budget["type"].where(budget["type"].notna(), UNTYPED))
     yes, no = label("v.yes", lang), label("v.no", lang)
     money_columns = {

@@ -85,8 +85,14 @@ def life_cycle(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
         {"revoked": REVOKED_STAGE, "unknown": UNKNOWN_STAGE, "untyped": UNTYPED},
     )
     df["count"] = df["count"].astype(int)
-    order = {s: i for i, s in enumerate(LIFE_CYCLE)}
-    return df.sort_values("stage", key=lambda s: s.map(order)).reset_index(drop=True)
+    stages = {s: i for i, s in enumerate(LIFE_CYCLE)}
+    types = {t: i for i, t in enumerate(TYPE_ORDER)}
+    return (
+        df.assign(_s=df["stage"].map(stages), _t=df["type"].map(types))
+        .sort_values(["_s", "_t"])
+        .drop(columns=["_s", "_t"])
+        .reset_index(drop=True)
+    )
 
 
 def failed_unrevoked(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -140,11 +146,14 @@ def missing_assessments(
         cur,
         filters,
         """
-        , batch_start AS (
-            SELECT s.batch, min(a.year) AS first_year
-            FROM assessments a JOIN studios s USING (studio_id)
-            WHERE s.batch IS NOT NULL GROUP BY s.batch),
-        own_start AS (SELECT studio_id, min(year) AS first_year FROM assessments GROUP BY ALL)
+        , own_start AS (
+            -- one pass over the assessments: each studio's first year, and whether it has `y`
+            SELECT studio_id, min(year) AS first_year, bool_or(year = $y) AS assessed
+            FROM assessments GROUP BY studio_id),
+        batch_start AS (
+            SELECT s.batch, min(o.first_year) AS first_year
+            FROM own_start o JOIN studios s USING (studio_id)
+            WHERE s.batch IS NOT NULL GROUP BY s.batch)
         SELECT fs.studio_id, fs.unit_name AS unit, fs.name AS studio,
                coalesce(fs.type, $untyped) AS type, fs.batch, fs.stage
         FROM fs
@@ -153,8 +162,7 @@ def missing_assessments(
         LEFT JOIN revocations r ON r.studio_id = fs.studio_id
         WHERE least(b.first_year, o.first_year, year(fs.named_on)) <= $y
           AND (r.studio_id IS NULL OR year(r.revoked_on) > $y)
-          AND NOT EXISTS (
-              SELECT 1 FROM assessments a WHERE a.studio_id = fs.studio_id AND a.year = $y)
+          AND NOT coalesce(o.assessed, FALSE)
         ORDER BY unit, studio
         """,
         {"untyped": UNTYPED, "y": year},

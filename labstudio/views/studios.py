@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from labstudio import charts, db, labels
-from labstudio.domain import MAX_HONOURS, STANDARD_GRANT, UNTYPED
+from labstudio.domain import GRADES, MAX_HONOURS, STANDARD_GRANT, UNTYPED
 from labstudio.filters import Filters
 from labstudio.kpis import money
 from labstudio.labels import label
@@ -16,6 +16,7 @@ from labstudio.views._model import (
     PageView,
     Panel,
     batch_label,
+    missing,
     stage_label,
     table,
     type_label,
@@ -49,6 +50,11 @@ def directory(cur: duckdb.DuckDBPyConnection, filters: Filters, search: str = ""
         """,
         {"untyped": UNTYPED, "q": search.strip().lower()},
     )
+
+
+def studio_total(cur: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many studios the filters select (what `directory` lists without a search)."""
+    return int(_sql.filtered(cur, filters, "SELECT count(*) AS n FROM fs").iloc[0]["n"])
 
 
 def profile(cur: duckdb.DuckDBPyConnection, studio_id: int) -> dict | None:
@@ -121,18 +127,23 @@ def parse_studio_id(value: object) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
+def latest_results(data: pd.DataFrame, lang: str) -> pd.Series:
+    """Each directory row's latest assessment, as 2025 优秀; "" where it has none or no grade."""
+    year, grade = data["latest_year"], data["latest_grade"]
+    grades = {g: labels.value(g, lang) for g in GRADES}
+    text = year.astype("Int64").astype(str) + " " + grade.map(grades).astype(str)
+    return text.where(year.notna() & grade.notna(), "")
+
+
 def page(
     cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh", search: str = ""
 ) -> PageView:
     data = directory(cur, filters, search)
-    total = data if not search.strip() else directory(cur, filters)
-    view = PageView(studios=len(total))
+    # With a search, the studios the filters select are counted, not fetched a second time.
+    total = len(data) if not search.strip() else studio_total(cur, filters)
+    view = PageView(studios=total)
     status = {s: label(f"status.{s}", lang) for s in ("active", "revoked")}
-    latest = [
-        f"{int(y)} {labels.value(g, lang)}" if not pd.isna(y) and g else ""
-        for y, g in zip(data["latest_year"], data["latest_grade"], strict=True)
-    ]
-    shown = data.assign(latest=latest, status=[status[s] for s in data["status"]])
+    shown = data.assign(latest=latest_results(data, lang), status=data["status"].map(status))
     panel = Panel(
         key="directory",
         title=label("v.chart.directory", lang),
@@ -154,7 +165,7 @@ def page(
             translate={
                 "type": type_label(lang),
                 "batch": batch_label(lang),
-                "stage": lambda s: stage_label(lang)(s) if s else "",
+                "stage": lambda s: "" if missing(s) else stage_label(lang)(s),
             },
         ),
         count=len(data),
@@ -162,7 +173,7 @@ def page(
     )
     view.panels = [panel]
     view.extra["ids"] = [int(i) for i in data["studio_id"]]
-    view.figures = {"total": len(total), "shown": len(data)}
+    view.figures = {"total": total, "shown": len(data)}
     return view
 
 
