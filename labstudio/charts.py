@@ -11,6 +11,8 @@ A bar that stands for a filter value carries it in `customdata` as alternating k
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
@@ -74,7 +76,8 @@ TEMPLATE = go.layout.Template(
             "linecolor": "#c5ccd6",
             "zeroline": False,
             "automargin": True,
-            "title": {"font": {"size": 12, "color": MUTED}},
+            # A fixed gap to the tick labels: the default one left "金额（元）" touching "3,000".
+            "title": {"font": {"size": 12, "color": MUTED}, "standoff": 12},
             "tickfont": {"size": 12},
         },
         yaxis={
@@ -82,7 +85,8 @@ TEMPLATE = go.layout.Template(
             "linecolor": "#c5ccd6",
             "zeroline": False,
             "automargin": True,
-            "title": {"font": {"size": 12, "color": MUTED}},
+            # A fixed gap to the tick labels: the default one left "金额（元）" touching "3,000".
+            "title": {"font": {"size": 12, "color": MUTED}, "standoff": 12},
             "tickfont": {"size": 12},
         },
         bargap=0.3,
@@ -139,6 +143,50 @@ def _pairs(**filters: object) -> list[str]:
     return pairs
 
 
+# A category label wider than this (a CJK character counts two) goes on two lines under a
+# vertical bar, instead of plotly slanting every label once one of them is too wide.
+WRAP_WIDTH = 12
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_label(text: str, width: int = WRAP_WIDTH) -> str:
+    """`text` broken into balanced lines (joined by <br>) when it is wider than `width`.
+
+    Words break at a space (the one that makes the longer line shortest); Chinese, which has none,
+    in equal parts: 创新成果宣传推广 → 创新成果 / 宣传推广, 年度考核不合格 → 年度考核 / 不合格.
+    """
+    total = _text_width(text)
+    if total <= width or "<br>" in text:
+        return text
+    words = text.split()
+    if len(words) > 1:
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        first, rest = min(splits, key=lambda pair: max(map(_text_width, pair)))
+        # Two lines unless the second would still be much too wide.
+        if _text_width(rest) > width * 3 // 2:
+            rest = wrap_label(rest, width)
+        return f"{first}<br>{rest}"
+    lines = math.ceil(total / width)
+    size = math.ceil(len(text) / lines)
+    return "<br>".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+def _wrapped_ticks(labels: Sequence[str]) -> dict:
+    """Axis settings that show long category labels on two lines (the data keep the label)."""
+    wrapped = [wrap_label(label) for label in labels]
+    if wrapped == list(labels):
+        return {}
+    return {"tickmode": "array", "tickvals": list(labels), "ticktext": wrapped}
+
+
+def _colon(name: str) -> str:
+    """The colon after a name in hover text: full width after Chinese, ": " after English."""
+    return "：" if any(_text_width(ch) == 2 for ch in name) else ": "
+
+
 def _bar_height(categories: int, horizontal: bool, base: int = 360) -> int:
     # Horizontal bars get a row each, so 40 units stay readable instead of squeezed.
     return max(base, 120 + 26 * categories) if horizontal else base
@@ -187,6 +235,7 @@ def stacked_by_type(
     categories = list(order) if order is not None else list(dict.fromkeys(df[category]))
     labels = [category_label(c) for c in categories]
     fig = _figure(title, _bar_height(len(categories), horizontal))
+    by_type_itself = bool((df[category] == df["type"]).all())
     for type_ in (*TYPES, UNTYPED):
         part = df[df["type"] == type_]
         if part.empty:
@@ -200,6 +249,10 @@ def stacked_by_type(
         name = type_label(type_)
         axis = "%{y}" if horizontal else "%{x}"
         number = "%{x:,}" if horizontal else "%{y:,}"
+        if by_type_itself:  # the bar is the type: "技术创新型 / 27 家", not its name twice
+            hover = f"<b>{name}</b><br>{number} {unit}<extra></extra>"
+        else:
+            hover = f"<b>{axis}</b><br>{name}{_colon(name)}{number} {unit}<extra></extra>"
         fig.add_trace(
             go.Bar(
                 name=name,
@@ -208,7 +261,7 @@ def stacked_by_type(
                 orientation="h" if horizontal else "v",
                 marker={"color": TYPE_COLOURS[type_]},
                 customdata=custom,
-                hovertemplate=f"<b>{axis}</b><br>{name}：{number} {unit}<extra></extra>",
+                hovertemplate=hover,
             )
         )
     fig.update_layout(barmode="stack")
@@ -220,7 +273,7 @@ def stacked_by_type(
             title={"text": category_title}, autorange="reversed", categoryorder="array"
         )
     else:
-        fig.update_xaxes(title={"text": category_title}, type="category")
+        fig.update_xaxes(title={"text": category_title}, type="category", **_wrapped_ticks(labels))
         fig.update_yaxes(**count_axis)
     return fig
 
@@ -276,7 +329,7 @@ def bars(
         fig.update_xaxes(**value_axis)
         fig.update_yaxes(title={"text": category_title}, autorange="reversed")
     else:
-        fig.update_xaxes(title={"text": category_title}, type="category")
+        fig.update_xaxes(title={"text": category_title}, type="category", **_wrapped_ticks(labels))
         fig.update_yaxes(**value_axis)
     return fig
 
@@ -303,12 +356,13 @@ def score_boxes(
     if df.empty:
         return empty_figure(title, empty_message)
     fig = _figure(title, _bar_height(len(df), horizontal, base=380))
+    said = {key: f"{name}{_colon(name)}" for key, name in stat_names.items()}
     hover = (
         f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>"
-        f"{stat_names['n']}：%{{customdata[0]}}<br>"
-        f"{stat_names['range']}：%{{customdata[1]:.1f}}–%{{customdata[5]:.1f}} {unit}<br>"
-        f"{stat_names['median']}：%{{customdata[3]:.1f}} {unit}<br>"
-        f"{stat_names['mean']}：%{{customdata[6]:.1f}} {unit}<extra></extra>"
+        f"{said['n']}%{{customdata[0]}}<br>"
+        f"{said['range']}%{{customdata[1]:.1f}}–%{{customdata[5]:.1f}} {unit}<br>"
+        f"{said['median']}%{{customdata[3]:.1f}} {unit}<br>"
+        f"{said['mean']}%{{customdata[6]:.1f}} {unit}<extra></extra>"
     )
     groups = [(row[category], df[df[category] == row[category]]) for _, row in df.iterrows()]
     if not by_type:
@@ -360,7 +414,11 @@ def score_boxes(
         fig.update_yaxes(title={"text": category_title}, autorange="reversed")
     else:
         fig.update_yaxes(**value_axis)
-        fig.update_xaxes(title={"text": category_title}, type="category")
+        fig.update_xaxes(
+            title={"text": category_title},
+            type="category",
+            **_wrapped_ticks([category_label(c) for c in df[category]]),
+        )
     return fig
 
 
@@ -398,7 +456,7 @@ def assessment_trend(
             name=pass_rate_name,
             marker={"color": "#56B4E9"},
             customdata=custom,
-            hovertemplate=f"<b>%{{x}}</b><br>{pass_rate_name}：%{{y:.1f}}%<extra></extra>",
+            hovertemplate=f"<b>%{{x}}</b><br>{pass_rate_name}{_colon(pass_rate_name)}%{{y:.1f}}%<extra></extra>",
         ),
         secondary_y=False,
     )
@@ -411,7 +469,7 @@ def assessment_trend(
             line={"color": INK, "width": 2},
             marker={"size": 8},
             customdata=custom,
-            hovertemplate=f"<b>%{{x}}</b><br>{mean_name}：%{{y:.1f}} {score_unit}<extra></extra>",
+            hovertemplate=f"<b>%{{x}}</b><br>{mean_name}{_colon(mean_name)}%{{y:.1f}} {score_unit}<extra></extra>",
         ),
         secondary_y=True,
     )
@@ -470,16 +528,31 @@ def grade_grid(
             showscale=False,
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 11, "color": "#ffffff"},
+            # No fixed colour: plotly picks dark or white text per cell, whichever reads on it
+            # (white on the sky blue and grey was too faint for a projector).
+            textfont={"size": 11},
             customdata=hover_scores,
             xgap=2,
             ygap=2,
             hoverongaps=False,
-            hovertemplate=f"<b>%{{y}}</b><br>%{{x}}：%{{text}} %{{customdata}} {score_unit}<extra></extra>",
+            hovertemplate=(
+                f"<b>%{{y}}</b><br>%{{x}}{_colon(grade_label(GRADES[0]))}%{{text}}"
+                f" %{{customdata}} {score_unit}<extra></extra>"
+            ),
         )
     )
-    fig.update_xaxes(title={"text": year_title}, type="category", side="top", showgrid=False)
-    fig.update_yaxes(title={"text": studio_title}, autorange="reversed", showgrid=False)
+    # No tick marks: beside a studio's name a tick reads as a dash ("…创新工作室 –"); a little
+    # room between the name and its first cell instead.
+    fig.update_xaxes(
+        title={"text": year_title}, type="category", side="top", showgrid=False, ticks=""
+    )
+    fig.update_yaxes(
+        title={"text": studio_title},
+        autorange="reversed",
+        showgrid=False,
+        ticks="",
+        ticklabelstandoff=6,
+    )
     return fig
 
 
@@ -517,6 +590,7 @@ def revocation_timeline(
                 marker={
                     "color": TYPE_COLOURS[type_],
                     "size": 12,
+                    "opacity": 0.85,  # two revocations in the same weeks both show
                     "line": {"width": 1, "color": "#fff"},
                 },
                 customdata=[[s, u] for s, u in zip(part["studio"], part["unit"], strict=True)],
@@ -526,9 +600,23 @@ def revocation_timeline(
                 ),
             )
         )
-    fig.update_xaxes(title={"text": date_title}, type="date", tickformat="%Y-%m")
+    # Two months of room either side: the first and last revocations are not cut in half by
+    # the frame of the plot.
+    dates = pd.to_datetime(df["revoked_on"])
+    margin = pd.Timedelta(days=60)
+    fig.update_xaxes(
+        title={"text": date_title},
+        type="date",
+        tickformat="%Y-%m",
+        range=[dates.min() - margin, dates.max() + margin],
+    )
+    # The grounds top to bottom in the notice's order, as the bar chart beside reads them.
     fig.update_yaxes(
-        title={"text": ground_title}, type="category", categoryorder="array", categoryarray=labels
+        title={"text": ground_title},
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
     )
     return fig
 
@@ -564,9 +652,9 @@ def budget_by_studio(
     fig = _figure(title, max(360, 130 + 26 * len(studios)))
     hover = (
         "<b>%{y}</b> · %{customdata[3]}<br>"
-        f"{spent_name}：%{{customdata[1]:,.2f}} {unit}<br>"
-        f"{budget_name}：%{{customdata[0]:,.2f}} {unit}<br>"
-        f"{balance_name}：%{{customdata[2]:,.2f}} {unit}<extra></extra>"
+        f"{spent_name}{_colon(spent_name)}%{{customdata[1]:,.2f}} {unit}<br>"
+        f"{budget_name}{_colon(budget_name)}%{{customdata[0]:,.2f}} {unit}<br>"
+        f"{balance_name}{_colon(balance_name)}%{{customdata[2]:,.2f}} {unit}<extra></extra>"
     )
     # One trace per type (the legend names the colours), and the over-budget ones in red.
     groups = [(type_label(t), TYPE_COLOURS[t], t, False) for t in (*TYPES, UNTYPED)]
@@ -601,12 +689,19 @@ def budget_by_studio(
                 "line": {"width": 3, "color": INK},
             },
             customdata=custom,
-            hovertemplate=(f"<b>%{{y}}</b><br>{budget_name}：%{{x:,.2f}} {unit}<extra></extra>"),
+            hovertemplate=(
+                f"<b>%{{y}}</b><br>{budget_name}{_colon(budget_name)}%{{x:,.2f}} {unit}<extra></extra>"
+            ),
         )
     )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title={"text": money_title}, tickformat=",.0f", rangemode="tozero")
-    fig.update_yaxes(title={"text": studio_title}, autorange="reversed", type="category")
+    # A fixed range, first studio on top: left to autorange, plotly pads a category axis for
+    # the budget marks' size, an empty band as tall as two bars above the first and below
+    # the last studio.
+    fig.update_yaxes(
+        title={"text": studio_title}, type="category", range=[len(studios) - 0.5, -0.5]
+    )
     return fig
 
 
@@ -636,7 +731,7 @@ def monthly_spend(
                 name=name,
                 marker={"color": TYPE_COLOURS[type_]},
                 customdata=[_pairs(type=type_)] * len(part),
-                hovertemplate=f"<b>%{{x|%Y-%m}}</b><br>{name}：%{{y:,.2f}} {unit}<extra></extra>",
+                hovertemplate=f"<b>%{{x|%Y-%m}}</b><br>{name}{_colon(name)}%{{y:,.2f}} {unit}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", bargap=0.15)

@@ -1,5 +1,7 @@
 """数据导入: upload and check spreadsheets, commit, roll back (analysts only)."""
 
-from labstudio.ui import importing, state
+from labstudio.ui import components, importing, state
 
-importing.render(state.lang())
+lang = state.lang()
+components.page_style()
+importing.render(lang)

@@ -7,6 +7,7 @@ from labstudio.labels import label
 from labstudio.ui import charts_ui, components, data, page_data, state
 
 lang = state.lang()
+components.page_style()
 filters = state.current_filters()
 if data.data_state(data.db_key())["empty"]:
     components.empty_database(lang)
@@ -17,17 +18,14 @@ if overview["studios"]["total"] == 0:
     components.no_match(lang)
     st.stop()
 
-described = state.describe(filters, lang)
-if described:
-    st.caption(label("overview.filters_active", lang, filters=described))
+view = page_data.overview(data.db_key(), filters, lang)
+# The filters in force and the export first: they apply to the cards as much as to the charts.
+charts_ui.header(view, filters, lang)
 components.kpi_cards(kpis.cards(overview, lang))
 money_scope = (
     label("kpi.in_year", lang, year=filters.year) if filters.year else label("kpi.all_years", lang)
 )
 st.caption(label("overview.caption", lang, year=overview["year"] or "—", money_scope=money_scope))
-
-view = page_data.overview(data.db_key(), filters, lang)
-charts_ui.header(view, filters, lang)
 charts_ui.click_hint(lang)
 charts_ui.panels(view.panels, lang, "overview")
 charts_ui.action_items(view.extra["actions"], lang)

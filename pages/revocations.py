@@ -5,6 +5,7 @@ import streamlit as st
 from labstudio.ui import charts_ui, components, data, page_data, state
 
 lang = state.lang()
+components.page_style()
 filters = state.current_filters()
 if data.data_state(data.db_key())["empty"]:
     components.empty_database(lang)

@@ -212,3 +212,135 @@ def test_every_page_figure_is_titled_and_types_keep_their_colour(demo_con):
 )
 def test_filter_pairs(point, expected):
     assert charts.filter_pairs(point) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("技术创新型", "技术创新型"),
+        ("不允许的支出", "不允许的支出"),
+        ("创新成果宣传推广", "创新成果<br>宣传推广"),
+        ("年度考核不合格", "年度考核<br>不合格"),
+        ("Technical innovation", "Technical<br>innovation"),
+        ("Serious breach of medical ethics", "Serious breach<br>of medical ethics"),
+    ],
+)
+def test_long_category_labels_go_on_two_balanced_lines(text, expected):
+    assert charts.wrap_label(text) == expected
+
+
+def test_long_labels_under_vertical_bars_wrap_instead_of_slanting():
+    uses = pd.DataFrame({"c": ["设备购置", "创新成果宣传推广"], "v": [1.0, 2.0]})
+    fig = charts.bars(
+        uses, category="c", value="v", title="t", category_title="", value_title="", unit="元"
+    )
+    # The bars keep their names (a click, the hover and the tests read them); only the tick
+    # text is broken.
+    assert list(fig.data[0].x) == ["设备购置", "创新成果宣传推广"]
+    assert list(fig.layout.xaxis.ticktext) == ["设备购置", "创新成果<br>宣传推广"]
+    short = charts.bars(
+        uses.iloc[:1],
+        category="c",
+        value="v",
+        title="t",
+        category_title="",
+        value_title="",
+        unit="元",
+    )
+    assert short.layout.xaxis.ticktext is None
+
+
+def test_hover_text_punctuation_follows_the_language():
+    def figure(type_label):
+        return charts.stacked_by_type(
+            COUNTS,
+            category="batch",
+            title="t",
+            category_title="",
+            value_title="",
+            unit="studios",
+            type_label=type_label,
+        )
+
+    assert "技术创新型：" in figure(str).data[0].hovertemplate
+    english = figure(lambda t: "Technical innovation" if t == "技术创新型" else str(t))
+    assert "Technical innovation: " in english.data[0].hovertemplate
+
+
+def test_a_bar_that_is_the_type_does_not_name_it_twice():
+    shares = pd.DataFrame({"type": ["技术创新型", "服务创新型"], "count": [3, 2]})
+    fig = charts.stacked_by_type(
+        shares.assign(category=shares["type"]),
+        category="category",
+        title="t",
+        category_title="",
+        value_title="",
+        unit="家",
+    )
+    assert fig.data[0].hovertemplate == "<b>技术创新型</b><br>%{y:,} 家<extra></extra>"
+
+
+def test_the_grade_grid_reads_on_a_projector():
+    grid = charts.grade_grid(
+        pd.DataFrame(
+            {
+                "studio": ["甲", "乙"],
+                "year": [2024, 2024],
+                "grade": ["优秀", "合格"],
+                "score": [92.0, 80.0],
+            }
+        ),
+        title="等次",
+        year_title="年度",
+        studio_title="",
+    )
+    # Plotly picks dark or light text per cell: no fixed white on sky blue and grey.
+    assert grid.data[0].textfont.color is None
+    # No tick marks, which read as dashes after the studios' names.
+    assert grid.layout.xaxis.ticks == "" and grid.layout.yaxis.ticks == ""
+
+
+def test_budget_bars_start_at_the_top_without_an_empty_band():
+    budget = charts.budget_by_studio(
+        pd.DataFrame(
+            {
+                "studio": ["甲", "乙", "丙"],
+                "type": ["技术创新型", "服务创新型", "管理创新型"],
+                "budget": [10000.0] * 3,
+                "spent": [12000.0, 3000.0, 1000.0],
+                "balance": [-2000.0, 7000.0, 9000.0],
+            }
+        ),
+        title="经费",
+        studio_title="",
+        money_title="元",
+        spent_name="已支出",
+        budget_name="额度",
+        balance_name="余额",
+        over_name="超支",
+        unit="元",
+    )
+    # A fixed range, first studio on top: autorange padded it for the budget marks' size.
+    assert list(budget.layout.yaxis.range) == [2.5, -0.5]
+
+
+def test_the_timeline_keeps_its_points_inside_and_the_grounds_in_order():
+    timeline = charts.revocation_timeline(
+        pd.DataFrame(
+            {
+                "revoked_on": [dt.date(2021, 1, 5), dt.date(2024, 6, 1)],
+                "ground": ["年度考核不合格", "其他"],
+                "type": ["服务创新型", "技术创新型"],
+                "studio": ["甲", "乙"],
+                "unit": ["单位", "单位"],
+            }
+        ),
+        title="时间线",
+        date_title="日期",
+        ground_title="",
+        grounds=("年度考核不合格", "严重医疗事故", "严重违反医德医风", "其他"),
+    )
+    low, high = (pd.Timestamp(v) for v in timeline.layout.xaxis.range)
+    assert low < pd.Timestamp(2021, 1, 5) - pd.Timedelta(days=30)
+    assert high > pd.Timestamp(2024, 6, 1) + pd.Timedelta(days=30)
+    assert timeline.layout.yaxis.autorange == "reversed"  # the first ground on top

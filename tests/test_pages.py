@@ -264,3 +264,34 @@ def test_types_are_one_colour_everywhere(demo_db):
     for name, colours in seen.items():
         assert colours == {TYPE_COLOURS[name]}, name
     assert GRADES and GROUNDS
+
+
+def test_a_profile_has_the_export_too(demo_db):
+    at = app("pages/studios.py", studio="4")
+    assert not at.exception
+    assert any(b.label.startswith("导出附件2") for b in at.get("download_button"))
+
+
+def test_short_lists_are_shown_whole(demo_db):
+    at = app("pages/funds.py")
+    assert not at.exception
+    # 超支工作室 and 不允许的支出明细 (a handful of rows) are static tables: every column on
+    # screen at 1024 × 768, none behind a sideways scroll.
+    over = [t.value for t in at.table if "余额（元）" in t.value.columns]
+    assert list(over[0].columns) == [
+        "所在单位",
+        "创新工作室",
+        "类型",
+        "经费额度（元）",
+        "已支出（元）",
+        "余额（元）",
+    ]
+    # Money in every table with thousands separators and fen, as in the charts.
+    assert set(charts_ui.column_config(over[0], "zh")) == {
+        "经费额度（元）",
+        "已支出（元）",
+        "余额（元）",
+    }
+    assert charts_ui._one_line("2025-10-10") and charts_ui._one_line("技术创新型")
+    assert not charts_ui._one_line("青岛市疾病预防控制中心")
+    assert charts_ui._markdown_safe("a*b_c") == "a\\*b\\_c"

@@ -8,6 +8,8 @@ only moment a widget's key may be assigned. state.save_to_url() then puts it in 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -68,10 +70,91 @@ def downloads(table: pd.DataFrame, name: str, key: str, lang: str) -> None:
         )
 
 
+# Columns of money (their headers in either language): thousands separators and fen, as in
+# the charts' hover text, instead of 10000 beside 1297.74.
+MONEY_COLUMNS = ("v.col.amount", "v.col.budget", "v.col.spent", "v.col.balance")
+MONEY_FORMAT = "%,.2f"
+
+
+def column_config(table: pd.DataFrame, lang: str) -> dict:
+    money = {label(key, lang) for key in MONEY_COLUMNS}
+    return {
+        column: st.column_config.NumberColumn(format=MONEY_FORMAT)
+        for column in table.columns
+        if column in money and pd.api.types.is_numeric_dtype(table[column])
+    }
+
+
+def table_view(table: pd.DataFrame, key: str, lang: str, **kwargs) -> None:
+    """A data table as every page shows it: no index, money formatted, and a missing value
+    (a date not yet set, a score not entered) blank rather than the word "None"."""
+    st.dataframe(
+        table,
+        hide_index=True,
+        key=key,
+        column_config=column_config(table, lang),
+        placeholder="",
+        **kwargs,
+    )
+
+
+# A list this short is shown whole, as a static table that wraps its cells to the width of the
+# page: at 1024 × 768 a scrolling grid hid the columns that matter most (撤销日期, 余额) behind
+# a sideways scroll. Longer lists keep the grid, which scrolls and sorts.
+SHORT_LIST = 15
+
+
+def _one_line(value: object) -> bool:
+    """A value that reads badly broken: a date or an amount, or up to five Chinese characters
+    (技术创新型, 已撤销); longer names may wrap, English at its spaces."""
+    text = "" if value is None else str(value)
+    if any(unicodedata.east_asian_width(ch) in "WF" for ch in text):
+        return len(text) <= 5
+    return len(text) <= 12
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _markdown_safe(value: object) -> object:
+    """st.table reads its cells as Markdown: a studio's "*" or "_" must show as itself."""
+    return _MARKDOWN.sub(r"\\\1", value) if isinstance(value, str) else value
+
+
+def short_list(table: pd.DataFrame, lang: str) -> None:
+    """A short list as a static table: every column visible, long cells wrapped."""
+    money = {label(key, lang) for key in MONEY_COLUMNS}
+    formats: dict[str, object] = {}
+    for column in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            formats[column] = _markdown_safe
+        elif column in money:
+            formats[column] = "{:,.2f}"
+        elif pd.api.types.is_float_dtype(table[column]):
+            formats[column] = "{:.1f}"
+    # Dates, amounts, types and 是/否 stay on one line; names and descriptions wrap.
+    short = [column for column in table.columns if all(map(_one_line, table[column]))]
+    long = [column for column in table.columns if column not in short]
+    styled = (
+        table.style.format(formats, na_rep="")
+        .set_properties(subset=short, **{"white-space": "nowrap"})
+        .set_properties(subset=long, **{"white-space": "normal"})
+    )
+    st.table(styled, hide_index=True, border="horizontal")
+
+
+def list_view(table: pd.DataFrame, key: str, lang: str) -> None:
+    """A list panel's rows: whole when short, in a scrolling grid when long."""
+    if len(table) <= SHORT_LIST:
+        short_list(table, lang)
+    else:
+        table_view(table, key, lang)
+
+
 def data_view(panel: Panel, lang: str, page: str) -> None:
     """The panel's table one click away, with its downloads."""
     with st.expander(label("v.data", lang), icon=":material/table_rows:"):
-        st.dataframe(panel.table, hide_index=True, key=f"{page}_{panel.key}_table")
+        table_view(panel.table, f"{page}_{panel.key}_table", lang)
         downloads(panel.table, panel.title, f"{page}_{panel.key}", lang)
 
 
@@ -84,7 +167,7 @@ def panel(panel: Panel, lang: str, page: str) -> None:
         if panel.table.empty:
             st.caption(label("v.empty.list", lang))
         else:
-            st.dataframe(panel.table, hide_index=True, key=f"{page}_{panel.key}_table")
+            list_view(panel.table, f"{page}_{panel.key}_table", lang)
         downloads(panel.table, panel.title, f"{page}_{panel.key}", lang)
         return
     figure = panel.figure
@@ -137,7 +220,7 @@ def action_items(items: Sequence[Panel], lang: str) -> None:
             if item.table.empty:
                 st.caption(label("v.empty.list", lang))
                 continue
-            st.dataframe(item.table, hide_index=True, key=f"overview_{item.key}_table")
+            list_view(item.table, f"overview_{item.key}_table", lang)
             downloads(item.table, item.title, f"overview_{item.key}", lang)
 
 
@@ -212,19 +295,25 @@ def directory(view: PageView, lang: str) -> None:
         label("v.directory_count", lang, count=item.count) + " · " + label("v.directory_hint", lang)
     )
     table_key = "studios_directory"
-    st.dataframe(
+    table_view(
         item.table,
-        hide_index=True,
-        key=table_key,
+        table_key,
+        lang,
         on_select=lambda: _open_profile(table_key, view.extra["ids"]),
         selection_mode="single-row",
     )
     downloads(item.table, item.title, "studios_directory", lang)
 
 
-def profile(view: PageView, lang: str, studio_id: object) -> None:
+def profile(view: PageView, filters: Filters, lang: str, studio_id: object) -> None:
     """One studio: basics, honours, achievements, revocation, funds, history chart, ledger."""
-    st.button(label("v.profile.back", lang), on_click=_close_profile, icon=":material/arrow_back:")
+    # The way back, and the 附件2 export every page has (of the filtered view, as elsewhere).
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            label("v.profile.back", lang), on_click=_close_profile, icon=":material/arrow_back:"
+        )
+        st.space("stretch")
+        export_button(filters, lang)
     if view.studios == 0:
         st.warning(label("v.profile.not_found", lang, id=studio_id), icon=":material/search_off:")
         return

@@ -11,6 +11,7 @@ than silently widened to everything.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from labstudio import labels
 from labstudio.filters import STATUSES, Filters, from_mapping
@@ -20,8 +21,24 @@ FILTER_KEYS: tuple[str, ...] = ("year", "type", "batch", "unit", "status")
 ALL = ""  # the option that means "no filter"; dropped from the URL as the default
 
 
+def _leave_the_pages_folder_mode() -> None:
+    """Rerun through app.py when Streamlit ran a file of pages/ on its own.
+
+    Streamlit decides per process, before the first run, that an app with a `pages/` folder is
+    an old-style multipage app, and forgets it only when `st.navigation` is called. So the first
+    visit after a server start to a link such as /types?year=2023 ran pages/types.py without
+    app.py: English file names in the navigation, no filters, no title. Every page (and app.py)
+    asks for the language first, so this is the place to notice and start over as app.py.
+    (Renaming pages/ would remove the cause; see Streamlit's multipage guide.)
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
     """The language of this session: ?lang=en for English, Chinese otherwise."""
+    _leave_the_pages_folder_mode()
     value = st.query_params.get("lang", "zh")
     return value if value in labels.LANGS else "zh"
 
@@ -34,12 +51,19 @@ def _with_url_value(key: str, options: list[str]) -> list[str]:
 
 
 def load_from_url() -> None:
-    """Once per browser session, before the widgets: the filters the link carries."""
+    """Once per browser session, before the widgets: the filters the link carries.
+
+    A filter the link does not carry keeps a value the session already holds (a test seeds
+    them so; in a browser there is none before this first run) and is otherwise unset.
+    """
     if st.session_state.get("_filters_loaded"):
         return
     for key in FILTER_KEYS:
-        value = st.query_params.get(key, ALL)
-        st.session_state[key] = value.strip() if isinstance(value, str) else ALL
+        value = st.query_params.get(key)
+        if isinstance(value, str):
+            st.session_state[key] = value.strip()
+        elif key not in st.session_state:
+            st.session_state[key] = ALL
     st.session_state["_filters_loaded"] = True
 
 
