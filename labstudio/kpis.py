@@ -62,9 +62,13 @@ def cards(overview: dict, lang: str = "zh") -> list[Card]:
             section_studios,
             label("kpi.revoked", lang),
             count(studios["by_status"]["revoked"], lang),
-            delta=signed(overview["revoked_in_year"]) if year else None,
+            delta=signed(overview["revoked_in_year"])
+            if year and overview["revoked_in_year"]
+            else None,
             delta_color="inverse",
-            delta_description=label("kpi.in_year", lang, year=year) if year else None,
+            delta_description=label("kpi.in_year", lang, year=year)
+            if year and overview["revoked_in_year"]
+            else None,
         ),
         Card(
             section_studios,
@@ -75,6 +79,9 @@ def cards(overview: dict, lang: str = "zh") -> list[Card]:
 
     def change(current: float | None, previous: float | None, suffix: str = "", places: int = 0):
         if current is None or previous is None or not last_year["count"]:
+            return None
+        # No change shows no arrow: "+0" would draw a green (or, inverted, red) one.
+        if round(current - previous, places) == 0:
             return None
         return signed(current - previous, suffix, places)
 
@@ -102,7 +109,9 @@ def cards(overview: dict, lang: str = "zh") -> list[Card]:
                 section_assessment,
                 label("kpi.pass_rate", lang, year=year),
                 f"{this_year['pass_rate']:.1f}%" if this_year["pass_rate"] is not None else "—",
-                delta=change(this_year["pass_rate"], last_year["pass_rate"], " pp", 1),
+                delta=change(
+                    this_year["pass_rate"], last_year["pass_rate"], label("kpi.pp", lang), 1
+                ),
                 delta_description=vs_last,
                 trend=trend.get("pass_rate", []),
             ),
@@ -126,6 +135,8 @@ def cards(overview: dict, lang: str = "zh") -> list[Card]:
         if previous_funds is None:
             return None
         difference = funds[key] - previous_funds[key]
+        if round(difference, 2) == 0:
+            return None
         return ("+" if difference >= 0 else "-") + money(abs(difference), lang)
 
     result += [

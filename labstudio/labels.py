@@ -88,6 +88,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "The database holds no studios yet. An analyst can upload rosters, results, revocations or "
         "ledgers on the Import page.",
     ),
+    "empty.signin": (
+        "分析员请先在左侧栏下方的“分析员登录”中登录，再导入数据。",
+        "Analysts: sign in under “Analyst sign-in” at the bottom of the sidebar, then import.",
+    ),
     "empty.filtered": (
         "没有符合当前筛选条件的工作室。请放宽或清除左侧的筛选条件。",
         "No studio matches the filters. Widen or clear the filters in the sidebar.",
@@ -105,6 +109,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.over_budget": ("超支工作室", "Studios over budget"),
     "kpi.vs_last_year": ("较上年", "y/y"),
     "kpi.all_years": ("累计（全部年度）", "All years"),
+    "kpi.money_all_years": ("累计（全部年度）", "totals over all years"),
+    "kpi.pp": ("个百分点", " pp"),
     "kpi.in_year": ("{year}年", "in {year}"),
     "kpi.no_assessment": ("尚无考核数据", "No assessment yet"),
     "kpi.section.studios": ("工作室", "Studios"),

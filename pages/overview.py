@@ -23,7 +23,9 @@ view = page_data.overview(data.db_key(), filters, lang)
 charts_ui.header(view, filters, lang)
 components.kpi_cards(kpis.cards(overview, lang))
 money_scope = (
-    label("kpi.in_year", lang, year=filters.year) if filters.year else label("kpi.all_years", lang)
+    label("kpi.in_year", lang, year=filters.year)
+    if filters.year
+    else label("kpi.money_all_years", lang)
 )
 st.caption(label("overview.caption", lang, year=overview["year"] or "—", money_scope=money_scope))
 charts_ui.click_hint(lang)

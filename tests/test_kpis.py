@@ -52,3 +52,27 @@ def test_an_empty_database_gives_cards_with_dashes(con):
     cards = kpis.cards(queries.overview(con.cursor(), Filters()), "en")
     assert [c.value for c in cards if c.label.startswith("Assessed")] == ["—"]
     assert {c.label for c in cards} >= {"Active studios", "Funds granted"}
+
+
+def test_no_change_draws_no_arrow(demo_con):
+
+    overview = queries.overview(demo_con.cursor(), Filters(year=2024))
+    same = overview | {
+        "funds_previous": dict(overview["funds"]),
+        "assessed_previous": dict(overview["assessed"]),
+        "revoked_in_year": 0,
+    }
+    cards = {c.label: c for c in kpis.cards(same)}
+    assert cards["不允许的支出"].delta is None
+    assert cards["2024年度合格率"].delta is None
+    assert cards["已撤销称号"].delta is None
+
+
+def test_pass_rate_change_in_points_in_chinese(demo_con):
+
+    cards = {
+        c.label: c for c in kpis.cards(queries.overview(demo_con.cursor(), Filters(year=2024)))
+    }
+    delta = cards["2024年度合格率"].delta
+    assert delta is None or delta.endswith("个百分点")
+    assert "pp" not in (delta or "")

@@ -27,7 +27,7 @@ def empty_database(lang: str) -> None:
                 icon=":material/upload_file:",
             )
         else:
-            st.caption(label("auth.title", lang) + " ←")
+            st.caption(label("empty.signin", lang))
 
 
 def no_match(lang: str) -> None:
