@@ -295,3 +295,14 @@ def test_short_lists_are_shown_whole(demo_db):
     assert charts_ui._one_line("2025-10-10") and charts_ui._one_line("技术创新型")
     assert not charts_ui._one_line("青岛市疾病预防控制中心")
     assert charts_ui._markdown_safe("a*b_c") == "a\\*b\\_c"
+
+
+def test_a_data_view_draws_its_table_only_when_opened(demo_db):
+    at = app("pages/types.py")
+    tables, buttons = len(at.dataframe), len(at.get("download_button"))
+    at.session_state["types_type_share_data"] = True  # what a click on 数据 records
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == tables + 1
+    names = [b.label for b in at.get("download_button")]
+    assert len(names) == buttons + 2 and "CSV" in " ".join(names)

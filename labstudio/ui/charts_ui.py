@@ -152,10 +152,19 @@ def list_view(table: pd.DataFrame, key: str, lang: str) -> None:
 
 
 def data_view(panel: Panel, lang: str, page: str) -> None:
-    """The panel's table one click away, with its downloads."""
-    with st.expander(label("v.data", lang), icon=":material/table_rows:"):
-        table_view(panel.table, f"{page}_{panel.key}_table", lang)
-        downloads(panel.table, panel.title, f"{page}_{panel.key}", lang)
+    """The panel's table one click away, with its downloads.
+
+    The expander reruns when opened and draws its table only while open: a closed one would
+    otherwise send every row (5,000 for a large commission) to the browser on every run.
+    """
+    key = f"{page}_{panel.key}"
+    expander = st.expander(
+        label("v.data", lang), icon=":material/table_rows:", key=f"{key}_data", on_change="rerun"
+    )
+    if expander.open:
+        with expander:
+            table_view(panel.table, f"{key}_table", lang)
+            downloads(panel.table, panel.title, key, lang)
 
 
 def panel(panel: Panel, lang: str, page: str) -> None:
