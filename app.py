@@ -14,6 +14,7 @@ st.set_page_config(
     layout="wide",
 )
 
+state.running_app_py()
 lang = state.lang()
 
 try:

@@ -36,6 +36,15 @@ def _leave_the_pages_folder_mode() -> None:
         st.rerun()
 
 
+def running_app_py() -> None:
+    """Called first by app.py: the entry script is running, so there is nothing to leave.
+
+    Without it, a test harness that resets Streamlit's flag before every run (AppTest does)
+    would rerun each run in lang() and lose the click that started it.
+    """
+    PagesManager.uses_pages_directory = False
+
+
 def lang() -> str:
     """The language of this session: ?lang=en for English, Chinese otherwise."""
     _leave_the_pages_folder_mode()
