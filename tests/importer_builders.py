@@ -91,8 +91,14 @@ def write_xlsx(
     merges: dict[str, list[str]] | None = None,
     formulas: dict[str, dict[str, str]] | None = None,
     hidden: Sequence[str] = (),
+    hidden_columns: dict[str, Sequence[str]] | None = None,
+    cached: dict[str, dict[str, object]] | None = None,
 ) -> Path:
-    """A workbook with one sheet per entry; rows are lists of cell values from column A."""
+    """A workbook with one sheet per entry; rows are lists of cell values from column A.
+
+    A cell value such as "#N/A" or "#DIV/0!" is written as an Excel error cell. `cached` gives
+    formula cells the last computed value Excel saves with them (openpyxl saves none).
+    """
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, rows in sheets.items():
@@ -107,10 +113,32 @@ def write_xlsx(
             sheet.merge_cells(ref)
         for ref, formula in (formulas or {}).get(name, {}).items():
             sheet[ref] = formula
+        for letter in (hidden_columns or {}).get(name, []):
+            sheet.column_dimensions[letter].hidden = True
         if name in hidden:
             sheet.sheet_state = "hidden"
     workbook.save(path)
+    if cached:
+        _cache_formula_values(path, list(sheets), cached)
     return path
+
+
+def _cache_formula_values(path: Path, order: list[str], cached: dict[str, dict[str, object]]):
+    """Write the values Excel would have stored beside formulas (`<f>…</f><v>value</v>`)."""
+    import re
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for sheet, values in cached.items():
+        part = f"xl/worksheets/sheet{order.index(sheet) + 1}.xml"
+        xml = parts[part]
+        for ref, value in values.items():
+            pattern = rb'(<c r="' + ref.encode() + rb'"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/?>(?:</v>)?'
+            xml = re.sub(pattern, rb"\g<1><v>" + str(value).encode() + b"</v>", xml)
+        parts[part] = xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
 
 
 def write_xls(
@@ -119,11 +147,14 @@ def write_xls(
     *,
     merges: dict[str, list[tuple[int, int, int, int]]] | None = None,
     formulas: dict[str, dict[tuple[int, int], str]] | None = None,
+    errors: dict[str, dict[tuple[int, int], str]] | None = None,
+    hidden_columns: dict[str, Sequence[int]] | None = None,
 ) -> Path:
     """A legacy .xls workbook (what older Excel and WPS save), like write_xlsx.
 
     Dates are written as Excel date cells; `merges` are (first row, last row, first column,
-    last column), 0-based; `formulas` map a 0-based (row, column) to a formula without "=".
+    last column), 0-based; `formulas` map a 0-based (row, column) to a formula without "=";
+    `errors` put an Excel error ("#DIV/0!", "#N/A!" as xlwt spells it) in a cell.
     """
     import datetime as dt
 
@@ -147,6 +178,10 @@ def write_xls(
                     sheet.write(r, c, value)
         for (r, c), formula in (formulas or {}).get(name, {}).items():
             sheet.write(r, c, xlwt.Formula(formula))
+        for (r, c), code in (errors or {}).get(name, {}).items():
+            sheet.row(r).set_cell_error(c, code)
+        for column in (hidden_columns or {}).get(name, []):
+            sheet.col(column).hidden = True
     workbook.save(str(path))
     return path
 

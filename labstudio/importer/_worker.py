@@ -34,7 +34,11 @@ def _limit_memory(limit: int) -> None:
         pass  # not on this platform: the parent's size checks still apply
 
 
-_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b')
+# Bounded repeats: a crafted tag without its '>' must not make the search quadratic.
+_CELL = re.compile(rb'<c\b[^>]{0,300}?\br="([A-Z]{1,3})(\d+)"[^>]{0,300}>\s*<f\b')
+# A cell holding an Excel error (#N/A, #DIV/0! …): calamine reads it as an empty cell.
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]{0,20})</v>")
 
 
 def _column_index(letters: bytes) -> int:
@@ -45,28 +49,87 @@ def _column_index(letters: bytes) -> int:
 
 
 def _formula_cells(data: bytes) -> dict:
-    """Sheet path → [(row, column)] of cells holding a formula, from the xlsx XML (0-based)."""
-    found = {}
+    """What calamine does not tell, per sheet name, from the xlsx XML (all 0-based):
+    "formulas" [(row, column)] of cells holding a formula, "errors" [(row, column, text)] of
+    cells holding an Excel error such as #N/A, "hidden" [(first, last)] hidden column ranges."""
+    marks = {}
     archive = zipfile.ZipFile(io.BytesIO(data))
     targets = _sheet_paths(archive)
     for name, path in targets.items():
         try:
             with archive.open(path) as stream:
-                cells = []
+                cells, wrong, hidden = [], {}, []
                 tail = b""
+                first = True
                 while True:
                     chunk = stream.read(4 * 1024 * 1024)
                     if not chunk:
                         break
                     block = tail + chunk
+                    if first:  # <cols> comes before <sheetData>
+                        hidden = _hidden_columns(block)
+                        first = False
                     if b"<f" in block:
                         for match in _CELL.finditer(block):
                             cells.append((int(match.group(2)) - 1, _column_index(match.group(1))))
-                    tail = block[-512:]
-                found[name] = sorted(set(cells))
+                    if b't="e"' in block:
+                        wrong.update(_error_cells(block))
+                    tail = block[-4096:]
         except KeyError:
             continue
+        marks[name] = {
+            "formulas": sorted(set(cells)),
+            "errors": [[row, column, text] for (row, column), text in sorted(wrong.items())],
+            "hidden": hidden,
+        }
+    return marks
+
+
+def _error_cells(block: bytes) -> dict:
+    """(row, column) → error text of the cells in an XML block marked t="e" (0-based).
+
+    Found from each t="e" outward, within a few hundred bytes: the work grows with the number
+    of error cells, and a crafted tag cannot make the search quadratic.
+    """
+    found = {}
+    for hit in re.finditer(rb't="e"', block):
+        start = block.rfind(b"<c", max(0, hit.start() - 300), hit.start())
+        close = block.find(b">", hit.end(), hit.end() + 300)
+        if start < 0 or close < 0:
+            continue
+        tag = block[start:close]
+        if b">" in tag or not re.match(rb"<c[\s/]", tag):
+            continue  # t="e" of another element, or of a tag that is not a cell
+        ref = _REF.search(tag)
+        if ref is None:
+            continue
+        end = block.find(b"</c>", close, close + 4000)
+        value = _VALUE.search(block, close, end) if end > 0 else None
+        text = value.group(1).decode("utf-8", "replace") if value else "#错误"
+        found[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = text
     return found
+
+
+_COLS = re.compile(rb"<(?:\w+:)?cols\b")
+_COL = re.compile(rb"<(?:\w+:)?col\b[^>]{0,2000}>")
+
+
+def _hidden_columns(head: bytes) -> list:
+    """[(first, last)] 0-based column ranges a sheet marks hidden (<col hidden="1">)."""
+    cut = head.find(b"<sheetData")
+    head = head if cut < 0 else head[:cut]
+    opening = _COLS.search(head)  # found once, then a plain find: no quadratic search
+    if opening is None:
+        return []
+    closing = head.find(b"cols>", opening.end())
+    ranges = []
+    for tag in _COL.findall(head, opening.end(), closing if closing > 0 else len(head)):
+        hidden = re.search(rb'\bhidden="(1|true)"', tag)
+        low = re.search(rb'\bmin="(\d{1,5})"', tag)
+        high = re.search(rb'\bmax="(\d{1,5})"', tag)
+        if hidden and low and high:
+            ranges.append([int(low.group(1)) - 1, int(high.group(1)) - 1])
+    return ranges
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict:
@@ -93,6 +156,168 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict:
                 text = text.replace(entity, char)
             sheets[text.replace("&amp;", "&")] = targets[rid.group(1)]
     return sheets
+
+
+# Legacy .xls: a BIFF record stream inside an OLE compound file. calamine gives cell values only;
+# formula cells and error cells (#N/A …) are found here by walking the records.
+_BIFF_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+}
+_END_OF_CHAIN = 0xFFFFFFFE
+
+
+def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The bytes of the first stream called one of `names` in an OLE compound file."""
+    import struct
+
+    if len(data) < 512:
+        return None
+    sector = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    mini_sector = 1 << struct.unpack_from("<H", data, 0x20)[0]
+    if sector not in (512, 4096) or mini_sector != 64:
+        return None
+    first_dir, _, cutoff, first_mini_fat, _, first_difat, difat_count = struct.unpack_from(
+        "<7I", data, 0x30
+    )
+    per_sector = sector // 4
+    total = max(len(data) // sector, 1)
+
+    def read_sector(number: int) -> bytes:
+        start = (number + 1) * sector
+        if start >= len(data):
+            raise ValueError("sector out of range")
+        return data[start : start + sector]
+
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _END_OF_CHAIN]
+    next_difat = first_difat
+    for _ in range(min(difat_count, total)):
+        if next_difat >= _END_OF_CHAIN:
+            break
+        block = struct.unpack(f"<{per_sector}I", read_sector(next_difat).ljust(sector, b"\0"))
+        fat_sectors += [n for n in block[:-1] if n < _END_OF_CHAIN]
+        next_difat = block[-1]
+    fat: list[int] = []
+    for number in fat_sectors:
+        if len(fat) > total:  # entries past the file's last sector point nowhere
+            break
+        fat += struct.unpack(f"<{per_sector}I", read_sector(number).ljust(sector, b"\0"))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        found = []
+        while start < _END_OF_CHAIN and len(found) <= len(table):
+            if start >= len(table):
+                raise ValueError("broken chain")
+            found.append(start)
+            start = table[start]
+        return found
+
+    def read_chain(start: int) -> bytes:
+        return b"".join(read_sector(n) for n in chain(start, fat))
+
+    directory = read_chain(first_dir)
+    entries = []
+    for offset in range(0, len(directory) - 127, 128):
+        length = struct.unpack_from("<H", directory, offset + 64)[0]
+        name = directory[offset : offset + max(0, min(length, 64) - 2)].decode(
+            "utf-16-le", "replace"
+        )
+        kind = directory[offset + 66]
+        start, size = struct.unpack_from("<IQ", directory, offset + 116)
+        entries.append((name, kind, start, size if sector == 4096 else size & 0xFFFFFFFF))
+    if not entries:
+        return None
+    for wanted in names:
+        for name, kind, start, size in entries:
+            if kind != 2 or name != wanted:
+                continue
+            if size >= cutoff:
+                return read_chain(start)[:size]
+            root = read_chain(entries[0][2])
+            mini_fat_bytes = b"".join(read_sector(n) for n in chain(first_mini_fat, fat))
+            mini_fat = list(struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes))
+            parts = [root[n * 64 : n * 64 + 64] for n in chain(start, mini_fat)]
+            return b"".join(parts)[:size]
+    return None
+
+
+def _biff_cells(data: bytes) -> dict:
+    """Like _formula_cells, for a BIFF5/BIFF8 workbook (.xls)."""
+    import bisect
+    import struct
+
+    stream = _ole_stream(data, ("Workbook", "Book"))
+    if not stream:
+        return {}
+    starts: list[tuple[int, str]] = []  # (offset of a sheet's BOF, sheet name)
+    # (record offset, row, column, is a formula, error text or None)
+    cells: list[tuple[int, int, int, bool, str | None]] = []
+    hidden: list[tuple[int, int, int]] = []  # (record offset, first column, last column)
+    position, end = 0, len(stream)
+    while position + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, position)
+        body = stream[position + 4 : position + 4 + length]
+        if kind == 0x0085 and len(body) >= 8:  # BOUNDSHEET: where a sheet starts, and its name
+            offset, count, flags = struct.unpack_from("<IxxBB", body, 0)
+            if flags & 1:  # BIFF8, UTF-16
+                name = body[8 : 8 + count * 2].decode("utf-16-le", "replace")
+            elif len(body) >= 8 + count and flags == 0 and body[6] == count:  # BIFF8, Latin-1
+                name = body[8 : 8 + count].decode("latin-1")
+            else:  # BIFF5: one length byte, then the name in the code page (GBK in China)
+                raw = body[7 : 7 + body[6]]
+                try:
+                    name = raw.decode("gbk")
+                except UnicodeDecodeError:
+                    name = raw.decode("latin-1")
+            starts.append((offset, name))
+        elif kind == 0x0006 and len(body) >= 14:  # FORMULA: row, column, xf, cached result
+            row, column = struct.unpack_from("<HH", body, 0)
+            error = None
+            if body[12:14] == b"\xff\xff" and body[6] == 2:
+                error = _BIFF_ERRORS.get(body[8], "#错误")
+            cells.append((position, row, column, True, error))
+        elif kind == 0x0205 and len(body) >= 8 and body[7] == 1:  # BOOLERR holding an error
+            row, column = struct.unpack_from("<HH", body, 0)
+            cells.append((position, row, column, False, _BIFF_ERRORS.get(body[6], "#错误")))
+        elif kind == 0x007D and len(body) >= 10:  # COLINFO: a column range's width and flags
+            low, high, _, _, flags = struct.unpack_from("<HHHHH", body, 0)
+            if flags & 1:
+                hidden.append((position, low, high))
+        position += 4 + length
+    if not starts:
+        return {}
+    starts.sort()
+    offsets = [offset for offset, _ in starts]
+
+    def sheet_at(offset: int) -> dict | None:
+        index = bisect.bisect_right(offsets, offset) - 1
+        if index < 0:
+            return None
+        name = starts[index][1]
+        return marks.setdefault(name, {"formulas": set(), "errors": {}, "hidden": []})
+
+    marks: dict[str, dict] = {}
+    for offset, row, column, formula, error in cells:
+        found = sheet_at(offset)
+        if found is None:
+            continue
+        if formula:
+            found["formulas"].add((row, column))
+        if error:
+            found["errors"][(row, column)] = error
+    for offset, low, high in hidden:
+        found = sheet_at(offset)
+        if found is not None:
+            found["hidden"].append([low, high])
+    for found in marks.values():
+        found["formulas"] = sorted(found["formulas"])
+        found["errors"] = [[r, c, text] for (r, c), text in sorted(found["errors"].items())]
+    return marks
 
 
 # Reply framing: MAGIC, then blocks of an 8-byte little-endian length and that many bytes. The first
@@ -216,16 +441,18 @@ def _ipc(table):
     return sink.getvalue()
 
 
-def _prepare(fmt: str, data: bytes, formulas: dict) -> None:
+def _prepare(fmt: str, data: bytes, marks: dict) -> None:
     """Work done on a second thread while calamine parses (it releases the GIL meanwhile)."""
     import numpy  # noqa: F401 - loaded now, used by the encoder
     import pyarrow.ipc  # noqa: F401
 
-    if fmt == "xlsx":
-        try:
-            formulas.update(_formula_cells(data))
-        except Exception:  # noqa: BLE001 - formula warnings are a courtesy, not a must
-            formulas.clear()
+    try:
+        if fmt == "xlsx":
+            marks.update(_formula_cells(data))
+        elif fmt == "xls":
+            marks.update(_biff_cells(data))
+    except Exception:  # noqa: BLE001 - a courtesy: the cells themselves come from calamine
+        marks.clear()
 
 
 def parse(data: bytes, fmt: str) -> tuple[dict, list]:
@@ -234,16 +461,16 @@ def parse(data: bytes, fmt: str) -> tuple[dict, list]:
 
     import python_calamine as pc
 
-    formulas: dict = {}
-    helper = threading.Thread(target=_prepare, args=(fmt, data, formulas), daemon=True)
+    marks: dict = {}
+    helper = threading.Thread(target=_prepare, args=(fmt, data, marks), daemon=True)
     helper.start()
     try:
-        return _parse(pc, data, formulas, helper)
+        return _parse(pc, data, marks, helper)
     finally:
         helper.join()
 
 
-def _parse(pc, data: bytes, formulas: dict, helper) -> tuple[dict, list]:
+def _parse(pc, data: bytes, marks: dict, helper) -> tuple[dict, list]:
     try:
         workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
@@ -262,6 +489,8 @@ def _parse(pc, data: bytes, formulas: dict, helper) -> tuple[dict, list]:
             "stream": None,
             "merged": [],
             "formulas": [],
+            "errors": [],
+            "hidden": [],
         }
         if entry["worksheet"]:
             try:
@@ -289,7 +518,7 @@ def _parse(pc, data: bytes, formulas: dict, helper) -> tuple[dict, list]:
         sheets.append(entry)
     helper.join()
     for entry in sheets:
-        entry["formulas"] = formulas.get(entry["name"], [])
+        entry.update(marks.get(entry["name"], {}))
     return {"ok": True, "sheets": sheets}, streams
 
 

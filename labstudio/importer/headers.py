@@ -45,7 +45,19 @@ VARIANTS: dict[str, tuple[str, ...]] = {
         "创新工作室和领衔人",
         "创新工作室名称领衔人",
     ),
-    "leader": ("领衔人", "带头人", "负责人", "领衔人姓名", "工作室领衔人", "姓名", "领军人才"),
+    "leader": (
+        "领衔人",
+        "带头人",
+        "负责人",
+        "领办人",
+        "牵头人",
+        "领衔人姓名",
+        "带头人姓名",
+        "负责人姓名",
+        "工作室领衔人",
+        "姓名",
+        "领军人才",
+    ),
     "leader_title": ("职称", "技术等级", "职称技术等级", "领衔人职称", "职务职称", "专业技术职称"),
     "type": ("类型", "创新类型", "工作室类型", "创新工作室类型"),
     "batch": ("批次", "命名批次", "所属批次", "认定批次"),
@@ -137,6 +149,10 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "amount": ("金额", "发生额", "经费金额", "金额元", "数额"),
     "income": ("收入", "拨款", "拨款金额", "收入金额", "到账金额", "拨付金额", "资助金额", "拨入"),
     "expense": ("支出", "支出金额", "报销金额", "开支金额", "支付金额"),
+    # Book-keeping columns: which of them is the grant depends on the account, so a ledger
+    # kept this way is recognised (not taken for a roster) and sent back with a question.
+    "debit": ("借方", "借方金额", "借方发生额"),
+    "credit": ("贷方", "贷方金额", "贷方发生额"),
     "description": (
         "摘要",
         "事由",
@@ -177,8 +193,20 @@ _RULES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (("收入",), (), "income"),
     (("拨款",), (), "income"),
     (("支出", "金额"), (), "expense"),
+    # 经费支出, 实际支出, 本期支出 …: an amount; 支出类别, 支出日期 … are caught above or below.
+    (
+        ("支出",),
+        ("类别", "用途", "日期", "时间", "类型", "项目", "科目", "内容", "事项", "说明", "范围"),
+        "expense",
+    ),
     (("金额",), (), "amount"),
+    (("拨付",), ("日期", "时间", "单位"), "income"),
+    (("拨入",), ("日期", "时间", "单位"), "income"),
+    (("到账",), ("日期", "时间"), "income"),
+    (("报销",), ("日期", "时间", "人"), "expense"),
+    (("额",), ("余额", "限额", "定额", "额度", "预算"), "amount"),  # 发生额, 开支额 …
     (("日期",), (), "date"),
+    (("时间",), (), "date"),  # 拨付时间, 报销时间 …
     (("摘要",), (), "description"),
     (("备注",), (), "note"),
 )
@@ -215,6 +243,8 @@ FIELD_LABELS = {
     "income": "收入（拨款）",
     "expense": "支出",
     "description": "摘要",
+    "debit": "借方",
+    "credit": "贷方",
 }
 
 
@@ -225,6 +255,7 @@ class HeaderCell:
     field: str | None  # None: not recognised
     scale: float = 1.0  # 10,000 for a header in 万元
     how: str = "exact"  # exact | rule | fuzzy | manual
+    hidden: bool = False  # a hidden column: a visible one naming the same field comes first
 
 
 @dataclass
@@ -234,9 +265,9 @@ class Header:
     cells: list[HeaderCell] = field(default_factory=list)
 
     def fields(self) -> dict[str, HeaderCell]:
-        """Field → its (first) column; later duplicates are left out."""
+        """Field → its first visible column (else its first hidden one); duplicates left out."""
         found: dict[str, HeaderCell] = {}
-        for cell in self.cells:
+        for cell in sorted(self.cells, key=lambda c: c.hidden):  # stable: visible ones first
             if cell.field and cell.field not in found and cell.field != "seq":
                 found[cell.field] = cell
         return found
@@ -288,6 +319,11 @@ def _score(cells: list[HeaderCell]) -> int:
     return len({c.field for c in cells if c.field and c.field != "seq"})
 
 
+def mark_hidden(header: Header, hidden_columns: set[int]) -> None:
+    for cell in header.cells:
+        cell.hidden = cell.column in hidden_columns
+
+
 def find_header(frame: pd.DataFrame) -> Header | None:
     """The row among the first lines whose cells name the most distinct fields (at least two)."""
     best: tuple[int, int, list[HeaderCell]] | None = None
@@ -302,7 +338,28 @@ def find_header(frame: pd.DataFrame) -> Header | None:
     position, _, cells = best
     header = Header(row=int(frame.index[position]), rows_used=1, cells=cells)
     _merge_second_line(frame, position, header)
+    if header.rows_used == 1:
+        _merge_line_above(frame, position, header)
     return header
+
+
+def _merge_line_above(frame: pd.DataFrame, position: int, header: Header) -> None:
+    """A two-line header whose upper line holds some names alone (工作室名称 | 日期 | 经费 over
+    收入 | 支出, nothing merged): the lower line scored best; add the upper line's names above
+    its empty cells."""
+    if position == 0:
+        return
+    values = frame.iloc[position - 1].tolist()
+    if any(v is not None and not isinstance(v, str) for v in values):
+        return
+    taken = {cell.column for cell in header.cells}
+    have = {cell.field for cell in header.cells}
+    above = [c for c in _row_cells(values) if c.column not in taken and c.how == "exact"]
+    if not any(c.field not in have and c.field != "seq" for c in above):
+        return
+    header.cells = sorted(header.cells + above, key=lambda c: c.column)
+    header.row = int(frame.index[position - 1])
+    header.rows_used = 2
 
 
 def _merge_second_line(frame: pd.DataFrame, position: int, header: Header) -> None:

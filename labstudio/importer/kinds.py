@@ -58,6 +58,8 @@ KIND_FIELDS = {
         "income",
         "expense",
         "description",
+        "debit",
+        "credit",
     },
 }
 
@@ -70,7 +72,7 @@ def detect_kind(header: Header) -> str:
         return SKIPPED
     if fields & {"ground", "revoked_on"}:
         return REVOCATIONS
-    if fields & {"amount", "income", "expense"}:
+    if fields & {"amount", "income", "expense", "debit", "credit"}:
         return FUNDS
     if fields & {"score", "grade"}:
         return ASSESSMENTS

@@ -24,7 +24,13 @@ import pandas as pd
 from labstudio import db, store
 from labstudio.domain import DISALLOWED, MAX_HONOURS
 from labstudio.importer import kinds as K
-from labstudio.importer.headers import FIELD_LABELS, Header, apply_overrides, find_header
+from labstudio.importer.headers import (
+    FIELD_LABELS,
+    Header,
+    apply_overrides,
+    find_header,
+    mark_hidden,
+)
 from labstudio.importer.reading import RawSheet, read_csv, read_excel, read_many
 from labstudio.importer.safety import UnreadableFile, check_file
 from labstudio.importer.validate import Message, Messages, StudioIndex, conflicting_rows
@@ -33,8 +39,10 @@ from labstudio.importer.values import (
     GRADE_RULE,
     PASS_FROM,
     fold,
+    is_placeholder,
     map_column,
     map_parts,
+    money_has_unit,
     parse_batch_value,
     parse_category,
     parse_column,
@@ -134,6 +142,9 @@ class Sheet:
     data: pd.DataFrame | None = None  # raw cells of the data rows, columns = field names
     parsed: pd.DataFrame | None = None
     note: str | None = None
+    year_hint: int | None = None  # the year the score / grade headers name (2023年得分)
+    # A field read from another field's column: {"score": "grade"} for 88 in a 考核结果 column.
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -147,7 +158,8 @@ class Sheet:
         """The header as written for a field, for messages."""
         if self.header is None:
             return None
-        cell = self.header.fields().get(field_name)
+        fields = self.header.fields()
+        cell = fields.get(field_name) or fields.get(self.aliases.get(field_name, ""))
         return cell.text if cell else None
 
 
@@ -209,6 +221,7 @@ def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
         sheet.skipped = len(frame)
         sheet.note = "没有找到表头"
         return
+    mark_hidden(header, raw.hidden_columns)
     if overrides:
         apply_overrides(header, overrides)
     kind = K.detect_kind(header)
@@ -222,13 +235,21 @@ def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
     if kind == K.SKIPPED:
         sheet.skipped = len(frame)
         return
+    if kind == K.ASSESSMENTS:
+        sheet.year_hint = _year_columns(header, frame, position)
     body = frame.iloc[position + header.rows_used :]
     fields = header.fields()
-    wanted = K.KIND_FIELDS[kind]
     data = pd.DataFrame(index=body.index)
     for name, cell in fields.items():
-        if name in wanted and cell.column < body.shape[1]:
+        if _wanted(name, kind) and cell.column < body.shape[1]:
             data[name] = body.iloc[:, cell.column]
+    for name in data.columns:
+        # '—', '/', '无' in a data cell mean "nothing here": the same as an empty cell.
+        placeholder = map_column(data[name], is_placeholder).fillna(False).astype(bool)
+        if placeholder.any():
+            data[name] = data[name].where(~placeholder, None)
+    if kind == K.ASSESSMENTS:
+        _scores_and_grades_in_one_column(sheet, data)
     first = _first_cells(body)
     total, footer = map_parts(first, _first_text_flags, 2)
     skip = total.fillna(False).astype(bool)
@@ -242,9 +263,137 @@ def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
     content = [c for c in data.columns]
     blank = data[content].isna().all(axis=1) if content else pd.Series(True, index=body.index)
     skip |= blank
+    skip |= _layout_lines(raw, body, frame.iloc[position], header, data)
     sheet.data = data[~skip]
     sheet.rows = len(sheet.data)
     sheet.skipped = len(frame) - sheet.rows
+
+
+def _wanted(name: str | None, kind: str) -> bool:
+    """Whether a sheet of this kind reads the field (score@2023 is a score)."""
+    return bool(name) and name.split("@")[0] in K.KIND_FIELDS[kind]
+
+
+def _year_columns(header: Header, frame: pd.DataFrame, position: int) -> int | None:
+    """Score and grade columns that name their year: '2022年得分', or 得分 under a merged
+    '2022年度考核'. Several years: the sheet is a table of years side by side, and the columns
+    become fields score@2022, grade@2022 … Returns the year when they all name the same one.
+    A sheet with a 年度 column keeps it."""
+    if any(cell.field == "year" for cell in header.cells):
+        return None
+    top = max(position - 1, 0)
+    tagged: dict[int, int] = {}
+    for cell in header.cells:
+        if cell.field not in ("score", "grade"):
+            continue
+        lines = range(position + header.rows_used - 1, top - 1, -1)
+        texts = [cell.text] + [text(frame.iat[line, cell.column]) for line in lines]
+        year = next((y for y in map(year_in, texts) if y is not None), None)
+        if year is not None:
+            tagged[cell.column] = year
+    years = set(tagged.values())
+    if len(years) == 1:
+        return years.pop()
+    if len(years) > 1:
+        for cell in header.cells:
+            if cell.column in tagged:
+                cell.field = f"{cell.field}@{tagged[cell.column]}"
+    return None
+
+
+def _score_like(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and bool(re.fullmatch(r"\d+(?:\.\d+)?分?", fold(value)))
+
+
+def _grade_like(value: object) -> bool:
+    try:
+        return parse_grade(value) is not None
+    except ValueError:
+        return False
+
+
+def _scores_and_grades_in_one_column(sheet: Sheet, data: pd.DataFrame) -> None:
+    """88 in a 考核结果 column is a score, 优秀 in a 考核得分 column a grade, when the sheet has
+    only one of the two columns: the cells are read as what they are."""
+    for source, target, like in (("grade", "score", _score_like), ("score", "grade", _grade_like)):
+        if source in data and target not in data:
+            moved = map_column(data[source], like).fillna(False).astype(bool)
+            if moved.any():
+                data[target] = data[source].where(moved, None)
+                data[source] = data[source].where(~moved, None)
+                sheet.aliases[target] = source
+
+
+def _section_text(value: object) -> bool:
+    """Text that is neither an amount nor a date: a section line such as '一、技术创新型'."""
+    if not isinstance(value, str):
+        return False
+    for parser in (parse_money, parse_date):
+        try:
+            if parser(value) is not None:
+                return False
+        except ValueError:
+            continue
+    return True
+
+
+def _layout_lines(
+    raw: RawSheet, body: pd.DataFrame, header_line: pd.Series, header: Header, data: pd.DataFrame
+) -> pd.Series:
+    """Lines under the header that belong to the layout, not to the data (all vectorised):
+
+    - the header again: a second table stacked under the first, or a header whose cells are
+      merged over two lines (a table pasted from Word);
+    - a line merged across columns: the title or a section line of a stacked table;
+    - a line of one text cell outside the studio-name column: a section line ("一、技术创新型");
+    - a line without a studio name whose every cell is a formula: totals without a 合计 label.
+    """
+    values = body.to_numpy(dtype=object)
+    present = ~pd.isna(values)
+    layout = np.zeros(len(body), dtype=bool)
+    if not len(body):
+        return pd.Series(layout, index=body.index)
+    repeats = np.zeros(len(body), dtype=int)
+    for cell in header.cells:
+        if cell.column < values.shape[1]:
+            column = values[:, cell.column]
+            same = column == cell.text
+            written = header_line.iloc[cell.column]
+            if isinstance(written, str):  # never compare with None: empty cells would match
+                same = same | (column == written)
+            repeats += same.astype(bool)
+    layout |= repeats >= 2
+    merged_rows = {
+        row + 1 for (r0, c0), (r1, c1) in raw.merged if c1 > c0 for row in range(r0, r1 + 1)
+    }
+    if merged_rows:
+        first = _first_cells(body).to_numpy(dtype=object)
+        candidates = body.index.isin(list(merged_rows)) & (present.sum(axis=1) >= 2)
+        same = np.ones(len(body), dtype=bool)
+        for number in range(values.shape[1]):
+            same &= ~present[:, number] | (values[:, number] == first)
+        layout |= candidates & same
+    names = [c for c in ("name", "name_leader") if c in data]
+    no_name = data[names].isna().all(axis=1).to_numpy() if names else np.ones(len(body), bool)
+    lone = present.sum(axis=1) == 1
+    if lone.any():
+        # Words only: a lone amount or date without a name stays, to be reported as an error.
+        first = _first_cells(body)
+        words = map_column(first.where(lone, None), _section_text).fillna(False).astype(bool)
+        layout |= lone & words.to_numpy(dtype=bool) & no_name
+    if raw.formulas:
+        cells = np.array(sorted(raw.formulas), dtype=np.int64).reshape(-1, 2)
+        rows = body.index.get_indexer(cells[:, 0])
+        inside = (rows >= 0) & (cells[:, 1] < values.shape[1])
+        formula = np.zeros(values.shape, dtype=bool)
+        formula[rows[inside], cells[inside, 1]] = True
+        only_formulas = (~present | formula).all(axis=1) & present.any(axis=1)
+        layout |= only_formulas & no_name
+    return pd.Series(layout, index=body.index)
 
 
 # ---------------------------------------------------------------------------- parsing helpers
@@ -432,7 +581,10 @@ def _parse_results_base(p: _Parser) -> tuple[pd.Series, pd.Series, str, pd.Serie
 def _parse_assessments(p: _Parser) -> pd.DataFrame:
     names, units, source, keep = _parse_results_base(p)
     sheet = p.sheet
-    fallback = year_in(*sheet.titles, sheet.name, Path(sheet.file).stem)
+    side_by_side = sorted({int(c.split("@")[1]) for c in p.data.columns if "@" in c})
+    if side_by_side:
+        return _parse_years_side_by_side(p, names, units, keep, side_by_side)
+    fallback = sheet.year_hint or year_in(*sheet.titles, sheet.name, Path(sheet.file).stem)
     years = p.parse("year", parse_year, "年度", "请填写四位数年度，例如 2023。")
     if fallback is not None:
         years = years.where(years.notna() | p.unreadable["year"], fallback)
@@ -458,33 +610,73 @@ def _parse_assessments(p: _Parser) -> pd.DataFrame:
     if out_of_range.any():
         p.error(years.index[out_of_range], "year", "年度超出 2000–2100 的范围。请核对年度。")
         years = years.where(~out_of_range, None)
-    scores = p.parse("score", parse_score, "考核得分", "请填写 0–100 之间的数字，例如 88 或 92.5。")
+    return _results(p, names, units, keep, years, "score", "grade", warn_empty=True)
+
+
+def _parse_years_side_by_side(
+    p: _Parser, names: pd.Series, units: pd.Series, keep: pd.Series, years: list[int]
+) -> pd.DataFrame:
+    """One result per studio and year from a table with a score / grade column per year."""
+    nothing = keep.copy()
+    for year in years:
+        nothing &= p.raw(f"score@{year}").isna() & p.raw(f"grade@{year}").isna()
+    if nothing.any():
+        first = f"score@{years[0]}" if f"score@{years[0]}" in p.data else f"grade@{years[0]}"
+        p.warning(
+            names.index[nothing],
+            first,
+            "这一行哪一年都没有考核得分或考核等次，未导入。如果该工作室已考核，请补填结果。",
+            group="no-result",
+        )
+    frames = []
+    for year in years:
+        column = pd.Series(year, index=p.data.index, dtype=object)
+        score, grade = f"score@{year}", f"grade@{year}"
+        frames.append(_results(p, names, units, keep & ~nothing, column, score, grade))
+    return pd.concat(frames)
+
+
+def _results(
+    p: _Parser,
+    names: pd.Series,
+    units: pd.Series,
+    keep: pd.Series,
+    years: pd.Series,
+    score_field: str,
+    grade_field: str,
+    warn_empty: bool = False,
+) -> pd.DataFrame:
+    """The rows of one year's score and grade columns; an empty pair is dropped (with a
+    warning when `warn_empty`: in a table of years side by side, a year may well be empty)."""
+    scores = p.parse(
+        score_field, parse_score, "考核得分", "请填写 0–100 之间的数字，例如 88 或 92.5。"
+    )
     outside = scores.map(lambda s: s is not None and not 0 <= s <= 100).astype(bool)
     if outside.any():
         p.error(
             scores.index[outside],
-            "score",
+            score_field,
             lambda row: f"考核得分 {scores.loc[row]:g} 超出 0–100 的范围。请核对分数。",
             group="score-range",
         )
         scores = scores.where(~outside, None)
-    grades = p.parse("grade", parse_grade, "考核等次", "请填写 优秀、合格 或 不合格。")
+    grades = p.parse(grade_field, parse_grade, "考核等次", "请填写 优秀、合格 或 不合格。")
     empty = scores.isna() & grades.isna() & keep
-    empty &= ~p.unreadable["score"] & ~outside & ~p.unreadable["grade"]
+    empty &= ~p.unreadable[score_field] & ~outside & ~p.unreadable[grade_field]
     if empty.any():
-        field_name = "score" if "score" in p.data else "grade"
-        p.warning(
-            names.index[empty],
-            field_name,
-            "这一行既没有考核得分也没有考核等次，未导入。如果该工作室已考核，请补填结果。",
-            group="no-result",
-        )
-        keep &= ~empty
+        if warn_empty:
+            p.warning(
+                names.index[empty],
+                score_field if score_field in p.data else grade_field,
+                "这一行既没有考核得分也没有考核等次，未导入。如果该工作室已考核，请补填结果。",
+                group="no-result",
+            )
+        keep = keep & ~empty
     expected = map_column(scores, lambda s: _grade_for(float(s)))
     contradicts = (scores.notna() & grades.notna() & (expected != grades)).astype(bool)
     p.warning(
         scores.index[contradicts],
-        "grade",
+        grade_field,
         lambda row: (
             f"考核等次“{grades.loc[row]}”与得分 {float(scores.loc[row]):g} 不一致"
             f"（{GRADE_RULE}）。已按表中等次导入，请核对。"
@@ -565,7 +757,9 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
         scale = fields[name].scale if name in fields else 1.0
         numbers = pd.to_numeric(values, errors="coerce").astype(float)
         if scale != 1.0:
-            numbers = (numbers * scale).round(2)
+            # '3000元' under a 万元 header says its own unit: parse_money gave yuan already.
+            own_unit = map_column(p.raw(name), money_has_unit).fillna(False).astype(bool)
+            numbers = numbers.where(own_unit, numbers * scale).round(2)
         values = numbers.astype(object).where(numbers.notna(), None)
         negative = (numbers < 0).fillna(False).astype(bool)
         if negative.any():
@@ -579,6 +773,16 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
         unreadable = p.unreadable[name] | negative
         return values, unreadable
 
+    if not {"amount", "income", "expense"} & set(p.data) and {"debit", "credit"} & set(p.data):
+        book = "debit" if "debit" in p.data else "credit"
+        p.messages.error(
+            p.sheet.file,
+            p.sheet.name,
+            header.row,
+            p.sheet.column(book),
+            "台账按“借方”“贷方”记账，无法判断哪一列是拨款、哪一列是支出（要看科目的性质）。"
+            "请把拨款所在的列改名为“收入”，支出所在的列改名为“支出”，再导入。",
+        )
     if "amount" in p.data:
         values, unreadable = amounts("amount")
         direction = p.mapped("direction", parse_direction)
@@ -710,18 +914,78 @@ def _formula_warnings(sheet: Sheet, messages: Messages) -> None:
             )
 
 
+# Free-text fields: an Excel error value there is imported as an empty cell, with a warning.
+_SOFT_FIELDS = {"remarks", "description", "reason_note", "achievements", "honours"}
+
+
+def _error_cells(sheet: Sheet, messages: Messages) -> None:
+    """Cells holding an Excel error (#N/A, #DIV/0! …) read as empty: say so, at the cell.
+
+    In a column that the figures depend on this is an error: the value is unknown. The messages
+    the parse made about the same cells ("金额为空" …) are dropped: this one says why.
+    """
+    if not sheet.raw.errors or sheet.data is None or sheet.header is None:
+        return
+    fields = {
+        cell.column: name
+        for name, cell in sheet.header.fields().items()
+        if _wanted(name, sheet.kind)
+    }
+    found = pd.DataFrame(
+        [(row, column, code) for (row, column), code in sheet.raw.errors.items()],
+        columns=["row", "column", "code"],
+    )
+    found = found[found["column"].isin(list(fields)) & found["row"].isin(sheet.data.index)]
+    if found.empty:
+        return
+    found = found.sort_values(["row", "column"], kind="stable")
+    found["field"] = found["column"].map(fields)
+    cells = {
+        (int(row), sheet.column(name))
+        for row, name in zip(found["row"], found["field"], strict=True)
+    }
+    messages.drop(sheet.file, sheet.name, cells)
+    for name, group in found.groupby("field", sort=False):
+        codes = dict(zip(group["row"].astype(int), group["code"], strict=True))
+        soft = name in _SOFT_FIELDS
+        messages.for_rows(
+            not soft,
+            sheet.file,
+            sheet.name,
+            list(codes),
+            sheet.column(name),
+            partial(_error_text, _ERROR_SOFT if soft else _ERROR_HARD, codes),
+            f"excel-error:{name}",
+        )
+
+
+_ERROR_HARD = (
+    "单元格是 Excel 错误值“{code}”（公式出错或引用的数据不存在），读不出数值。"
+    "请改正公式，或把它改成实际的数值后再导入。"
+)
+_ERROR_SOFT = (
+    "单元格是 Excel 错误值“{code}”，已按空白导入。如果这里应有内容，请改正公式或填入文字后再导入。"
+)
+
+
+def _error_text(template: str, codes: dict[int, str], row: int) -> str:
+    return template.format(code=codes[row])
+
+
 def _ignored_notes(sheet: Sheet, messages: Messages) -> None:
     if sheet.header is None or sheet.kind == K.SKIPPED:
         return
     used = {cell.column for cell in sheet.header.fields().values()}
     wanted = K.KIND_FIELDS[sheet.kind]
     for cell in sheet.header.cells:
-        if cell.column in used and cell.field in wanted:
+        if cell.column in used and _wanted(cell.field, sheet.kind):
             continue
         if cell.field == "seq":
             why = "序号列不需要导入，已忽略。"
         elif cell.field is None:
             why = "这一列不是可以识别的栏目，已忽略。如果它应当导入，请把表头改成模板里的名称。"
+        elif cell.field in wanted and cell.hidden:
+            why = f"这是隐藏的列，与“{sheet.column(cell.field)}”列重复，已忽略这一列（导入的是未隐藏的那一列）。"
         elif cell.field in wanted:
             why = f"与前面的“{sheet.column(cell.field)}”列重复，已忽略这一列。"
         else:
@@ -853,6 +1117,10 @@ def _failed_without_revocation(
             pairs = pd.MultiIndex.from_frame(chosen[["unit", "studio"]])
             chosen = chosen[~pairs.isin(known)]
         column = sheet.column("grade") or sheet.column("score")
+        if column is None and sheet.header is not None:  # years side by side: grade@2023 …
+            column = next(
+                (c.text for c in sheet.header.cells if (c.field or "").startswith("grade@")), None
+            )
         for studio, year, row in zip(chosen["studio"], chosen["year"], chosen[ROW], strict=True):
             messages.warning(
                 sheet.file,
@@ -890,6 +1158,7 @@ def _parse_sheet(sheet: Sheet, messages: Messages) -> None:
     _ignored_notes(sheet, messages)
     parser = _Parser(sheet, messages)
     sheet.parsed = _PARSERS[sheet.kind](parser)
+    _error_cells(sheet, messages)
     _formula_warnings(sheet, messages)
     if sheet.rows == 0:
         messages.warning(sheet.file, sheet.name, sheet.header.row, None, "表头下面没有数据行。")
@@ -1169,7 +1438,13 @@ def _report(names, file_sheets, by_source, messages) -> dict:
 def _preview(sheet: Sheet) -> SheetPreview:
     header = sheet.header
     columns = (
-        [{"column": c.text, "field": c.field, "how": c.how} for c in header.cells] if header else []
+        [
+            # score@2023 (a table of years side by side) shows as what it is: a score.
+            {"column": c.text, "field": c.field.split("@")[0] if c.field else None, "how": c.how}
+            for c in header.cells
+        ]
+        if header
+        else []
     )
     first = sheet.data.head(PREVIEW_ROWS) if sheet.data is not None else pd.DataFrame()
     return SheetPreview(

@@ -46,6 +46,9 @@ class RawSheet:
     visible: bool = True
     worksheet: bool = True
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row number, column index)
+    # Cells holding an Excel error (#N/A, #DIV/0! …), which read as empty: (row, column) → text.
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based indexes of hidden columns
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
@@ -194,12 +197,25 @@ def _sheets(reply: bytes) -> list[RawSheet]:
                     visible=entry["visible"],
                     worksheet=entry["worksheet"],
                     formulas={(row + 1, column) for row, column in entry["formulas"]},
+                    errors={
+                        (int(row) + 1, int(column)): str(text)
+                        for row, column, text in entry.get("errors", [])
+                    },
+                    hidden_columns=_hidden(entry.get("hidden", []), entry["width"]),
                     merged=[tuple(map(tuple, cells)) for cells in entry["merged"]],
                 )
             )
     except (KeyError, IndexError, TypeError, ValueError, pa.ArrowException) as exc:
         raise UnreadableFile("读取文件时出错，文件可能已损坏。请另存为 .xlsx 后再导入。") from exc
     return sheets
+
+
+def _hidden(ranges: list, width: int) -> set[int]:
+    """Hidden column ranges (first, last) → the indexes among the sheet's columns."""
+    hidden: set[int] = set()
+    for low, high in ranges:
+        hidden.update(range(max(int(low), 0), min(int(high), width - 1) + 1))
+    return hidden
 
 
 def read_excel(data: bytes, fmt: str) -> list[RawSheet]:
@@ -252,6 +268,29 @@ def decode_text(data: bytes) -> str:
     return str(best)
 
 
+DELIMITERS = ",\t;|"
+
+
+def _delimiter(sample: str) -> str:
+    """The CSV's separator: the sniffer's answer, else the one found on the most lines.
+
+    The sniffer gives up on a file whose title line has no separator ("2023年度考核结果"), which
+    is how analysts' files start; counting lines still finds ';' in a file of '1,200.00' amounts.
+    """
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        pass
+    lines = [line for line in sample.splitlines()[:200] if line.strip()]
+
+    def weight(candidate: str) -> tuple[int, int, int]:
+        on_lines = sum(1 for line in lines if candidate in line)
+        return on_lines, sample.count(candidate), -DELIMITERS.index(candidate)
+
+    best = max(DELIMITERS, key=weight)
+    return best if weight(best)[0] else ","
+
+
 def read_csv(data: bytes, name: str) -> list[RawSheet]:
     try:
         text = decode_text(data)
@@ -259,11 +298,7 @@ def read_csv(data: bytes, name: str) -> list[RawSheet]:
         raise UnreadableFile(
             "CSV 文件的文字编码有误。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。"
         ) from exc
-    sample = text[:20000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
-    except csv.Error:
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    delimiter = _delimiter(text[:20000])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     lines: list[int] = []

@@ -84,6 +84,19 @@ class Messages:
         for key, summary in other._summaries.items():
             self._summaries.setdefault(key, summary)
 
+    def drop(self, file: str, sheet: str, cells: set[tuple[int, str | None]]) -> None:
+        """Forget the messages listed so far about these (row, column) cells of one sheet."""
+
+        def kept(message: Message) -> bool:
+            return not (
+                message.file == file
+                and message.sheet == sheet
+                and (message.row, message.column) in cells
+            )
+
+        self.errors[:] = [m for m in self.errors if kept(m)]
+        self.warnings[:] = [m for m in self.warnings if kept(m)]
+
     def error(
         self,
         file: str,

@@ -32,6 +32,9 @@ GRADE_RULE = "考核得分 90 分及以上为优秀，60 分至 90 分（不含 
 EXCELLENT_FROM = 90.0
 PASS_FROM = 60.0
 
+# The notice of 2022 opens the third batch: a "batch" far beyond that is something else (a year).
+MAX_BATCH = 50
+
 # Excel serial day 0 (the 1900 leap-year bug makes 1899-12-30 the working epoch).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials accepted as dates: 1955-01-01 … 2118-12-31; other numbers in a date column are errors.
@@ -67,6 +70,17 @@ def text(value: object) -> str | None:
 def fold(value: str) -> str:
     """Full-width → half-width, white space removed: the form names are compared in."""
     return normalise_text(value)
+
+
+# What analysts write in a cell they mean to leave empty: a dash, a slash, 无 (folded forms).
+PLACEHOLDERS = frozenset(
+    {"-", "--", "---", "—", "——", "–", "――", "―", "─", "/", "//", "\\", "无", "暂无", "n/a"}
+)
+
+
+def is_placeholder(value: object) -> bool:
+    """'—', ' / ', '－', '无' …: a cell left empty on purpose."""
+    return isinstance(value, str) and fold(value).lower() in PLACEHOLDERS
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -121,7 +135,8 @@ def parse_column(
     if fast is not None:
         kind = pd.api.types.infer_dtype(series.to_numpy(dtype=object), skipna=True)
         if kind == "empty":
-            none = pd.Series(None, index=series.index, dtype=object)
+            # Not pd.Series(None, …): pandas 3 fills that with NaN, which is not "empty" here.
+            none = pd.Series(np.full(len(series), None, dtype=object), index=series.index)
             return none, pd.Series(False, index=series.index, dtype=bool)
         if kind in fast:
             return fast[kind](series), pd.Series(False, index=series.index, dtype=bool)
@@ -174,7 +189,7 @@ def parse_money(value: object) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     cleaned = _number_text(value).replace("¥", "").replace("￥", "").replace("RMB", "")
-    cleaned = cleaned.replace(",", "").replace("，", "")
+    cleaned = cleaned.replace(",", "").replace("，", "").removeprefix("人民币").removesuffix("整")
     negative = False
     if cleaned.startswith("(") and cleaned.endswith(")"):
         negative, cleaned = True, cleaned[1:-1]
@@ -185,6 +200,11 @@ def parse_money(value: object) -> float | None:
     if match.group(2) in ("万", "万元"):
         amount *= 10_000
     return -amount if negative else amount
+
+
+def money_has_unit(value: object) -> bool:
+    """'3000元', '0.3万': an amount that says its unit (a 万元 header does not apply to it)."""
+    return isinstance(value, str) and ("元" in value or "万" in value)
 
 
 def parse_year(value: object) -> int | None:
@@ -236,8 +256,11 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, int | float):
         return _from_number(float(value))
     cleaned = _number_text(value)
+    # '2024/03/20 星期三', '2024-03-20（周三）': the weekday adds nothing.
+    cleaned = re.sub(r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?$", "", cleaned)
     match = re.fullmatch(
-        r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?", cleaned
+        r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",
+        cleaned,
     )
     if match:
         return _date(*map(int, match.groups()))
@@ -288,6 +311,8 @@ def parse_grade(value: object) -> str | None:
     }
     if folded in aliases and aliases[folded] is not None:
         return aliases[folded]
+    if "基本" in folded:  # 基本合格 is a grade of its own in some schemes, not the notice's 合格
+        raise ValueError("不是可识别的考核等次")
     for grade in ("不合格", "优秀", "合格"):  # 不合格 first: it contains 合格
         if folded.startswith(grade) or folded.endswith(grade):
             return grade
@@ -309,7 +334,12 @@ def parse_batch_value(value: object) -> int | None:
     if raw is None:
         return None
     result = parse_batch(value if isinstance(value, int | float) else raw)
-    if result is None:
+    if result is None and not isinstance(value, int | float):
+        # '（第三批）', '2022年第三批', '第二批（2020年）', '首批': the batch inside a note.
+        folded = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", fold(raw)) or fold(raw)
+        folded = re.sub(r"(?:19|20)\d{2}年度?", "", folded).strip("()（）[]【】")
+        result = 1 if folded in ("首批", "第一批次") else parse_batch(folded)
+    if result is None or result > MAX_BATCH:  # 2022 in a batch column is a year, not a batch
         raise ValueError("不是可识别的批次")
     return result
 
@@ -376,10 +406,12 @@ def studio_name(value: object) -> str | None:
 # ---------------------------------------------------------------------------- grounds, uses
 
 _GROUND_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("年度考核不合格", ("考核不合格", "考核结果不合格", "考核未通过", "考核不达标", "年度考核")),
+    ("年度考核不合格", ("考核不合格", "考核结果不合格", "考核未通过", "考核不达标")),
     ("严重医疗事故", ("医疗事故", "医疗差错", "医疗纠纷")),
     ("严重违反医德医风", ("医德", "医风", "红包", "回扣", "收受", "行风", "违纪")),
 )
+# '考核结果：不合格', '考核得分低于60分': an assessment word and a failing word, apart.
+_FAILED_WORDS = ("不合格", "不达标", "未通过", "未达到", "不及格", "低于60", "低于六十")
 
 
 def parse_ground(value: object) -> str | None:
@@ -388,9 +420,13 @@ def parse_ground(value: object) -> str | None:
     if raw is None:
         return None
     folded = fold(raw)
+    if "考核" in folded and any(word in folded for word in _FAILED_WORDS):
+        return "年度考核不合格"
     for ground, keywords in _GROUND_KEYWORDS:
         if folded == ground or any(keyword in folded for keyword in keywords):
             return ground
+    if "年度考核" in folded:  # '2023年度考核' alone: the ground is the assessment
+        return "年度考核不合格"
     return "其他"
 
 
@@ -423,9 +459,48 @@ _DISALLOWED_KEYWORDS = (
 _USE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("创新成果宣传推广", ("宣传", "推广", "印制", "印刷", "展板", "科普", "宣传册", "视频制作")),
     ("办公条件改善", ("办公", "家具", "装修", "改善", "场地", "桌椅", "资料柜")),
-    ("培训学习", ("培训", "学习", "进修", "学术会议", "会议", "讲座", "教材", "考察", "研修")),
-    ("项目研究", ("研究", "课题", "项目", "科研", "试剂", "实验", "专利", "检测", "调研", "论文")),
-    ("设备购置", ("设备", "购置", "采购", "仪器", "器材", "器械", "模型", "电脑", "计算机")),
+    (
+        "培训学习",
+        (
+            "培训",
+            "学习",
+            "进修",
+            "学术会议",
+            "会议",
+            "讲座",
+            "教材",
+            "考察",
+            "研修",
+            "学术交流",
+            "图书",
+            "书籍",
+            "资料费",
+            "注册费",
+        ),
+    ),
+    (
+        "项目研究",
+        (
+            "研究",
+            "课题",
+            "项目",
+            "科研",
+            "试剂",
+            "实验",
+            "专利",
+            "检测",
+            "调研",
+            "论文",
+            "耗材",
+            "版面费",
+            "专著",
+            "发表",
+        ),
+    ),
+    (
+        "设备购置",
+        ("设备", "购置", "采购", "仪器", "器材", "器械", "模型", "电脑", "计算机", "软件"),
+    ),
 )
 _DISALLOWED_WORDS = ("不允许的支出", "不允许", "不合规", "违规支出", "其他", "其它")
 
@@ -456,6 +531,7 @@ _GRANT_WORDS = (
     "划拨",
     "经费拨款",
     "入账",
+    "拨入",
     "收",
     "income",
     "grant",
