@@ -133,8 +133,9 @@ def _percent(part: int, whole: int) -> str:
 
 
 def _count(number: int, lang: str) -> str:
-    unit = label("v.unit.studios", lang)
-    return f"{number} {unit}" if lang == "en" else f"{number}{unit}"
+    if lang == "en":
+        return f"{number} studio" if number == 1 else f"{number} studios"
+    return f"{number}{label('v.unit.studios', lang)}"
 
 
 def _year_result(summary: dict, year: int | None) -> dict | None:
