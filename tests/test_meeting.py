@@ -238,3 +238,21 @@ def test_the_handouts_carry_the_same_slides(demo_con):
     assert len(reader.pages) == len(slides)
     first = reader.pages[0].extract_text()
     assert "在管" in first and "51" in first
+
+
+@pytest.mark.xdist_group("browser")  # kaleido starts chromium
+def test_the_handout_is_made_once_per_view(demo_db):
+    import io
+
+    from pptx import Presentation
+
+    from labstudio.ui import data
+    from labstudio.ui import meeting as meeting_ui
+
+    started = time.monotonic()
+    first = meeting_ui.handout(data.db_key(), Filters(year=2024), "zh", "pptx")
+    made = time.monotonic() - started
+    started = time.monotonic()
+    again = meeting_ui.handout(data.db_key(), Filters(year=2024), "zh", "pptx")
+    assert again == first and time.monotonic() - started < made / 5
+    assert len(Presentation(io.BytesIO(first)).slides) == len(meeting.SLIDE_ORDER)

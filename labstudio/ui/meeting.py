@@ -124,7 +124,13 @@ def _show(items: list[deck.Slide], lang: str, chart_theme: str) -> None:
             )
 
 
-def _deck(items: list[deck.Slide], kind: str, lang: str) -> bytes:
+@st.cache_data(show_spinner=False, max_entries=16)
+def handout(db_path: str, filters: Filters, lang: str, kind: str) -> bytes:
+    """The deck for these filters; cached, since drawing its charts starts a Chromium (seconds).
+
+    Cleared with every other cache after an import, like the slides it is made of.
+    """
+    items = slides(db_path, filters, lang, "light")  # printed on white whatever the screen theme
     if kind == "pdf":
         return deck.pdf_deck(items)
     return deck.pptx_deck(items, label("page.meeting", lang))
@@ -159,7 +165,7 @@ def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
             # The handouts are made only when clicked: a deck costs a Chromium start.
             st.download_button(
                 "PDF",
-                lambda: _deck(slides_for_deck(filters, lang), "pdf", lang),
+                lambda: handout(data.db_key(), filters, lang, "pdf"),
                 file_name=f"{label('page.meeting', lang)}.pdf",
                 mime="application/pdf",
                 icon=":material/picture_as_pdf:",
@@ -168,7 +174,7 @@ def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
             )
             st.download_button(
                 "PPTX",
-                lambda: _deck(slides_for_deck(filters, lang), "pptx", lang),
+                lambda: handout(data.db_key(), filters, lang, "pptx"),
                 file_name=f"{label('page.meeting', lang)}.pptx",
                 mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                 icon=":material/slideshow:",
@@ -193,11 +199,6 @@ def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
                 shortcut=shortcut,
                 key=key,
             )
-
-
-def slides_for_deck(filters: Filters, lang: str) -> list[deck.Slide]:
-    """The handout is printed on white paper whatever the screen theme."""
-    return slides(data.db_key(), filters, lang, "light")
 
 
 def render(lang: str) -> None:
