@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 
-from labstudio.domain import TYPES, UNTYPED, parse_batch, parse_type
+from labstudio.domain import TYPES, UNTYPED, normalise_text, parse_batch, parse_type
 
 STATUSES: tuple[str, ...] = ("active", "revoked")
 
@@ -77,6 +77,11 @@ def from_mapping(values: Mapping[str, object]) -> Filters:
     )
 
 
+# Full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space, and what NFKC makes of them.
+_WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+_NARROW = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+
+
 def studio_condition(filters: Filters, studio: str = "s", unit: str = "u") -> tuple[str, dict]:
     """WHERE fragment over a studios alias `studio` joined to units alias `unit`.
 
@@ -96,8 +101,12 @@ def studio_condition(filters: Filters, studio: str = "s", unit: str = "u") -> tu
         clauses.append(f"{studio}.batch = $f_batch")
         params["f_batch"] = filters.batch
     if filters.unit is not None:
-        clauses.append(f"{unit}.name = $f_unit")
-        params["f_unit"] = filters.unit
+        # As studios are matched (cli.md): white space and full/half width do not count, so
+        # --unit 青岛大学附属医院(市南院区) finds the stored 青岛大学附属医院（市南院区）.
+        clauses.append(
+            f"regexp_replace(translate({unit}.name, $f_wide, $f_narrow), '\\s+', '', 'g') = $f_unit"
+        )
+        params.update(f_unit=normalise_text(filters.unit), f_wide=_WIDE, f_narrow=_NARROW)
     # studio_id is never NULL, so NOT IN is safe; DuckDB hashes revocations once for it.
     if filters.status == "revoked":
         clauses.append(f"{studio}.studio_id IN (SELECT studio_id FROM revocations)")

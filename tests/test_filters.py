@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from labstudio import filters
 from labstudio.filters import Filters, from_mapping, studio_condition, year_condition
 
 
@@ -32,6 +33,10 @@ def test_from_mapping(given, expected):
     assert from_mapping(given) == expected
 
 
+UNIT_SQL = "regexp_replace(translate(u.name, $f_wide, $f_narrow), '\\s+', '', 'g') = $f_unit"
+WIDTHS = {"f_wide": filters._WIDE, "f_narrow": filters._NARROW}
+
+
 @pytest.mark.parametrize(
     ("filters", "sql", "params"),
     [
@@ -43,13 +48,18 @@ def test_from_mapping(given, expected):
         (Filters(batch=3), "s.batch = $f_batch", {"f_batch": 3}),
         (
             Filters(unit="x' OR 1=1 --"),
-            "u.name = $f_unit",
-            {"f_unit": "x' OR 1=1 --"},
+            UNIT_SQL,
+            {"f_unit": "x'OR1=1--", **WIDTHS},
         ),
         (
             Filters(type="服务创新型", batch=2, unit="青岛市中心医院"),
-            "s.type = $f_type AND s.batch = $f_batch AND u.name = $f_unit",
-            {"f_type": "服务创新型", "f_batch": 2, "f_unit": "青岛市中心医院"},
+            f"s.type = $f_type AND s.batch = $f_batch AND {UNIT_SQL}",
+            {"f_type": "服务创新型", "f_batch": 2, "f_unit": "青岛市中心医院", **WIDTHS},
+        ),
+        (
+            Filters(unit="青岛大学附属医院（市南院区）"),
+            UNIT_SQL,
+            {"f_unit": "青岛大学附属医院(市南院区)", **WIDTHS},
         ),
     ],
 )
@@ -78,3 +88,14 @@ def test_year_condition(filters, is_date, expected):
 def test_query_form_round_trips():
     filters = Filters(year=2023, type="技术创新型", batch=3, unit="青岛市市立医院")
     assert from_mapping(filters.as_query()) == filters
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["青岛大学附属医院(市南院区)", "青岛大学附属医院（市南院区）", " 青岛大学附属医院 (市南院区)"],
+)
+def test_a_unit_matches_whatever_its_width_and_spaces(con, written):
+    con.execute("INSERT INTO units VALUES (1, '青岛大学附属医院（市南院区）', 1)")
+    condition, params = studio_condition(Filters(unit=written), unit="u")
+    found = con.execute(f"SELECT count(*) FROM units u WHERE {condition}", params).fetchall()
+    assert found == [(1,)]
