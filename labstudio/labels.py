@@ -161,6 +161,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "发现 {count} 处错误，整批文件都不会导入。请按下表（或下载的问题说明）修改后重新上传。",
         "{count} errors: none of these files will be imported. Fix them (see the table or the error report) and upload again.",
     ),
+    "import.all_messages": ("全部 {count} 条", "All {count}"),
     "import.has_warnings": (
         "有 {count} 条提示：可以导入，但请核对。",
         "{count} warnings: the import may go ahead, but please check them.",

@@ -82,3 +82,8 @@ def test_a_bad_file_shows_errors_and_cannot_be_committed(analyst, tmp_path: Path
     assert at.button(key="import_commit").disabled
     downloads = [d.label for d in at.get("download_button")]
     assert any("问题说明" in str(label) for label in downloads)
+    # every message is shown whole (a static table wraps it), with its row and column
+    errors = at.table[0].value
+    assert list(errors.columns) == ["文件", "工作表", "行号", "列", "说明"]
+    assert errors["说明"].str.startswith("找不到").all()
+    assert errors["说明"].str.contains("最接近|请").all()  # what to do, not cut off

@@ -16,7 +16,7 @@ from labstudio.importer import ImportOutcome, import_files
 from labstudio.importer.errors_report import error_workbook, template_workbook
 from labstudio.importer.headers import FIELD_LABELS
 from labstudio.labels import label
-from labstudio.ui import data, signin
+from labstudio.ui import charts_ui, data, signin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = ("studios", "assessments", "revocations", "funds")
@@ -66,6 +66,22 @@ def _messages_frame(messages, lang: str) -> pd.DataFrame:
             for m in messages
         ]
     )
+
+
+MESSAGES_SHOWN = 30  # whole, wrapped; the rest in a grid and in the downloadable report
+
+
+def _messages(messages, lang: str, key: str) -> None:
+    """Messages as a static table whose 说明 wraps: an analyst must read them to the end.
+
+    A long list shows its first MESSAGES_SHOWN rows so; all of them are one click away in a
+    grid, and in the error report workbook next to the offending cells.
+    """
+    frame = _messages_frame(messages, lang)
+    charts_ui.short_list(frame.head(MESSAGES_SHOWN), lang)
+    if len(frame) > MESSAGES_SHOWN:
+        with st.expander(label("import.all_messages", lang, count=len(frame))):
+            st.dataframe(frame, hide_index=True, key=f"{key}_all")
 
 
 def _sheets_frame(outcome: ImportOutcome, lang: str) -> pd.DataFrame:
@@ -177,7 +193,7 @@ def _upload_tab(lang: str) -> None:
         st.error(
             label("import.has_errors", lang, count=len(outcome.errors)), icon=":material/error:"
         )
-        st.dataframe(_messages_frame(outcome.errors, lang), hide_index=True)
+        _messages(outcome.errors, lang, "import_errors")
         for name, content in uploads:
             mine = [m for m in [*outcome.errors, *outcome.warnings] if m.file == name]
             if not mine:
@@ -195,7 +211,7 @@ def _upload_tab(lang: str) -> None:
             label("import.has_warnings", lang, count=len(outcome.warnings)),
             icon=":material/warning:",
         )
-        st.dataframe(_messages_frame(outcome.warnings, lang), hide_index=True)
+        _messages(outcome.warnings, lang, "import_warnings")
     _preview(outcome, lang)
 
     can_commit = not outcome.errors and outcome.exit_code == 0
