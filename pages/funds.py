@@ -1,21 +1,5 @@
 """经费使用: spending against each studio's grant, by use, disallowed lines, per month."""
 
-import streamlit as st
+from labstudio.ui import charts_ui
 
-from labstudio.ui import charts_ui, components, data, page_data, state
-
-lang = state.lang()
-components.page_style()
-filters = state.current_filters()
-if data.data_state(data.db_key())["empty"]:
-    components.empty_database(lang)
-    st.stop()
-
-view = page_data.funds(data.db_key(), filters, lang)
-if view.studios == 0:
-    components.no_match(lang)
-    st.stop()
-
-charts_ui.header(view, filters, lang)
-charts_ui.click_hint(lang)
-charts_ui.panels(view.panels, lang, "funds")
+charts_ui.chart_page("funds")

@@ -1,21 +1,5 @@
 """类型分布: studios by type × batch × unit, stacked bars and the table."""
 
-import streamlit as st
+from labstudio.ui import charts_ui
 
-from labstudio.ui import charts_ui, components, data, page_data, state
-
-lang = state.lang()
-components.page_style()
-filters = state.current_filters()
-if data.data_state(data.db_key())["empty"]:
-    components.empty_database(lang)
-    st.stop()
-
-view = page_data.types(data.db_key(), filters, lang)
-if view.studios == 0:
-    components.no_match(lang)
-    st.stop()
-
-charts_ui.header(view, filters, lang)
-charts_ui.click_hint(lang)
-charts_ui.panels(view.panels, lang, "types")
+charts_ui.chart_page("types")

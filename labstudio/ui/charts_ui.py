@@ -18,7 +18,7 @@ import streamlit as st
 from labstudio import charts, export
 from labstudio.filters import Filters
 from labstudio.labels import label
-from labstudio.ui import page_data, state
+from labstudio.ui import components, data, page_data, state
 from labstudio.ui.data import db_key
 from labstudio.views._model import NONE, PageView, Panel
 
@@ -347,3 +347,29 @@ def profile(view: PageView, filters: Filters, lang: str, studio_id: object) -> N
     for item in view.panels:
         with grid.cell(column_span=1 if item.figure is not None else "all"):
             panel(item, lang, "profile")
+
+
+# The chart pages that show one PageView and nothing else, and the reader of each one's view.
+CHART_PAGES: dict[str, Callable[[str, Filters, str], PageView]] = {
+    "types": page_data.types,
+    "assessments": page_data.assessments,
+    "revocations": page_data.revocations,
+    "funds": page_data.funds,
+}
+
+
+def chart_page(page: str, *, year_scoped: bool = False) -> None:
+    """A whole chart page: the empty and no-match states, the header, the panels."""
+    lang = state.lang()
+    components.page_style()
+    filters = state.current_filters()
+    if data.data_state(data.db_key())["empty"]:
+        components.empty_database(lang)
+        return
+    view = CHART_PAGES[page](data.db_key(), filters, lang)
+    if view.studios == 0:
+        components.no_match(lang)
+        return
+    header(view, filters, lang, year_scoped=year_scoped)
+    click_hint(lang)
+    panels(view.panels, lang, page)
