@@ -38,7 +38,11 @@ from labstudio.importer.values import (
     EXCELLENT_FROM,
     GRADE_RULE,
     PASS_FROM,
+    Distinct,
+    distinct_flags,
+    distinct_of,
     fold,
+    has_text,
     is_placeholder,
     map_column,
     map_parts,
@@ -55,6 +59,7 @@ from labstudio.importer.values import (
     parse_stage,
     parse_type_value,
     parse_year,
+    select_distinct,
     split_honours,
     split_name_leader,
     text,
@@ -145,6 +150,9 @@ class Sheet:
     year_hint: int | None = None  # the year the score / grade headers name (2023年得分)
     # A field read from another field's column: {"score": "grade"} for 88 in a 考核结果 column.
     aliases: dict[str, str] = field(default_factory=dict)
+    # (codes, distinct values) of the text columns of `data`, found once in _locate and reused
+    # by every parser of the column.
+    distinct: dict[str, Distinct] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -243,28 +251,50 @@ def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
     for name, cell in fields.items():
         if _wanted(name, kind) and cell.column < body.shape[1]:
             data[name] = body.iloc[:, cell.column]
+    # Each column holding text is factorised once: its distinct values serve every check here
+    # and every parser later. Columns of numbers or dates hold no placeholder and no label.
+    distinct: dict[str, Distinct] = {}
     for name in data.columns:
+        if not has_text(data[name]):
+            continue
+        codes, uniques = distinct_of(data[name])
         # '—', '/', '无' in a data cell mean "nothing here": the same as an empty cell.
-        placeholder = map_column(data[name], is_placeholder).fillna(False).astype(bool)
+        placeholder = distinct_flags(data[name], is_placeholder, (codes, uniques))
         if placeholder.any():
             data[name] = data[name].where(~placeholder, None)
+            codes = np.where(placeholder, -1, codes)
+        distinct[name] = (codes, uniques)
     if kind == K.ASSESSMENTS:
+        before = {name: data[name] for name in ("score", "grade") if name in data}
         _scores_and_grades_in_one_column(sheet, data)
+        for name in ("score", "grade"):
+            if name not in before or data[name] is not before[name]:
+                distinct.pop(name, None)
     first = _first_cells(body)
-    total, footer = map_parts(first, _first_text_flags, 2)
-    skip = total.fillna(False).astype(bool)
-    footer = footer.fillna(False).astype(bool)
-    if footer.any():
-        # Everything under the first footer line (填表人, 说明 …) belongs to the footer.
-        skip |= footer.cumsum() > 0
-    keyed = [c for c in ("unit", "name", "name_leader") if c in data]
+    if has_text(first):
+        total, footer = map_parts(first, _first_text_flags, 2)
+        skip = total.fillna(False).astype(bool)
+        footer = footer.fillna(False).astype(bool)
+        if footer.any():
+            # Everything under the first footer line (填表人, 说明 …) belongs to the footer.
+            skip |= footer.cumsum() > 0
+    else:  # numbers and dates only: neither a total line nor a footer line
+        skip = pd.Series(False, index=body.index)
+    keyed = [c for c in ("unit", "name", "name_leader") if c in distinct]
     for column in keyed:
-        skip |= map_column(data[column], _not_data).fillna(False).astype(bool)
+        skip |= distinct_flags(data[column], _not_data, distinct[column])
     content = [c for c in data.columns]
-    blank = data[content].isna().all(axis=1) if content else pd.Series(True, index=body.index)
-    skip |= blank
+    if content:
+        blank = np.ones(len(data), dtype=bool)
+        for name in content:
+            blank &= distinct[name][0] < 0 if name in distinct else data[name].isna().to_numpy()
+        skip |= blank
+    else:
+        skip |= True
     skip |= _layout_lines(raw, body, frame.iloc[position], header, data)
-    sheet.data = data[~skip]
+    keep = ~skip.to_numpy(dtype=bool)
+    sheet.data = data[keep]
+    sheet.distinct = {name: select_distinct(found, keep) for name, found in distinct.items()}
     sheet.rows = len(sheet.data)
     sheet.skipped = len(frame) - sheet.rows
 
@@ -406,6 +436,23 @@ class _Parser:
         self.data = sheet.data if sheet.data is not None else pd.DataFrame()
         self.unreadable: dict[str, pd.Series] = {}  # field → cells that could not be read
         self._mapped: dict[tuple, pd.Series] = {}
+        self._distinct: dict[str, Distinct | None] = dict(sheet.distinct)
+
+    def distinct(self, name: str) -> Distinct | None:
+        """The (codes, distinct values) of a field's cells, when the field has a column of text
+        (None otherwise: the parsers find them, cheaply, if they need them at all)."""
+        if name not in self._distinct:
+            column = self.data.get(name)
+            has = column is not None and has_text(column)
+            self._distinct[name] = distinct_of(column) if has else None
+        return self._distinct[name]
+
+    def map(self, name: str, parser) -> pd.Series:
+        """`map_column` over a field's cells."""
+        return map_column(self.raw(name), parser, self.distinct(name))
+
+    def map_parts(self, name: str, parser, count: int) -> list[pd.Series]:
+        return map_parts(self.raw(name), parser, count, self.distinct(name))
 
     def raw(self, name: str) -> pd.Series:
         if name in self.data:
@@ -436,12 +483,12 @@ class _Parser:
         """`parser` over a field's cells, once per distinct value (and once per sheet)."""
         key = (name, parser)
         if key not in self._mapped:
-            self._mapped[key] = map_column(self.raw(name), parser)
+            self._mapped[key] = self.map(name, parser)
         return self._mapped[key]
 
     def parse(self, name: str, parser, what: str, hint: str) -> pd.Series:
         """Parse a column; unreadable cells are errors naming the value and how to write it."""
-        values, bad = parse_column(self.raw(name), parser)
+        values, bad = parse_column(self.raw(name), parser, self.distinct(name))
         if bad.any():
             raw = self.raw(name)
             self.error(
@@ -460,13 +507,13 @@ class _Parser:
     def studio_names(self) -> tuple[pd.Series, pd.Series, str]:
         """(name, leader from a combined cell, the field the name came from)."""
         if "name" in self.data:
-            names, leaders = map_parts(self.raw("name"), split_name_leader, 2)
+            names, leaders = self.map_parts("name", split_name_leader, 2)
             source = "name"
             if "name_leader" in self.data:
-                combined_name = map_parts(self.raw("name_leader"), split_name_leader, 2)[0]
+                combined_name = self.map_parts("name_leader", split_name_leader, 2)[0]
                 names = names.where(names.notna(), combined_name)
         else:
-            names, leaders = map_parts(self.raw("name_leader"), split_name_leader, 2)
+            names, leaders = self.map_parts("name_leader", split_name_leader, 2)
             source = "name_leader"
         return names, leaders, source
 
@@ -526,7 +573,7 @@ def _parse_studios(p: _Parser) -> pd.DataFrame:
             )
     leaders = p.text("leader")
     leaders = leaders.where(leaders.notna(), combined_leaders)
-    honours = map_column(p.raw("honours"), split_honours)
+    honours = p.map("honours", split_honours)
     many = honours.map(lambda h: isinstance(h, list) and len(h) > MAX_HONOURS)
     p.warning(
         honours.index[many.astype(bool)],
@@ -708,7 +755,7 @@ def _parse_revocations(p: _Parser) -> pd.DataFrame:
     names, units, _, keep = _parse_results_base(p)
     reasons = p.text("ground")
     notes = p.text("reason_note")
-    grounds = map_column(p.raw("ground"), parse_ground)
+    grounds = p.map("ground", parse_ground)
     no_reason = grounds.isna() & keep
     if no_reason.any():
         p.warning(
@@ -758,7 +805,8 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
         numbers = pd.to_numeric(values, errors="coerce").astype(float)
         if scale != 1.0:
             # '3000元' under a 万元 header says its own unit: parse_money gave yuan already.
-            own_unit = map_column(p.raw(name), money_has_unit).fillna(False).astype(bool)
+            own_unit = map_column(p.raw(name), money_has_unit, p.distinct(name))
+            own_unit = own_unit.fillna(False).astype(bool)
             numbers = numbers.where(own_unit, numbers * scale).round(2)
         values = numbers.astype(object).where(numbers.notna(), None)
         negative = (numbers < 0).fillna(False).astype(bool)
@@ -1205,11 +1253,29 @@ def import_files(
             continue
         loaded.append((name, data, None))
     # Excel files parse in child processes, a few at once; each file's sheets are located and
-    # parsed here as soon as its cells arrive, while the next files are still being parsed.
-    # Messages about the sheets' rows come after those about the files, in file order.
-    results = read_many(
-        [(len(data), partial(_read, name, data)) for name, data, _ in loaded if data is not None]
-    )
+    # parsed here as soon as its cells arrive (whichever file comes first), while the other files
+    # are still being parsed. The messages come in file order all the same: those about the
+    # files first, then those about the sheets' rows.
+    readable = [number for number, (_, data, _) in enumerate(loaded) if data is not None]
+    done: dict[int, tuple[list[RawSheet] | UnreadableFile, list[Sheet], Messages]] = {}
+    for job, raws in read_many(
+        [(len(loaded[n][1]), partial(_read, *loaded[n][:2])) for n in readable]
+    ):
+        number = readable[job]
+        name = loaded[number][0]
+        current = []
+        own = Messages()
+        if not isinstance(raws, UnreadableFile):
+            for raw in raws:
+                sheet = Sheet(file=name, file_index=number, raw=raw)
+                if not raw.visible:
+                    sheet.note = "隐藏的工作表"
+                else:
+                    _locate(sheet, (overrides or {}).get((name, raw.name)))
+                current.append(sheet)
+            for sheet in current:
+                _parse_sheet(sheet, own)
+        done[number] = (raws, current, own)
     sheet_messages: list[Messages] = []
     for number, (name, data, why) in enumerate(loaded):
         names.append(name)
@@ -1220,20 +1286,12 @@ def import_files(
             file_sheets.append([])
             continue
         hashes.append(hashlib.sha256(data).hexdigest())
-        raws = next(results)
+        raws, current, own = done[number]
         if isinstance(raws, UnreadableFile):
             messages.unreadable = True
             messages.error(name, "", None, None, str(raws))
             file_sheets.append([])
             continue
-        current = []
-        for raw in raws:
-            sheet = Sheet(file=name, file_index=number, raw=raw)
-            if not raw.visible:
-                sheet.note = "隐藏的工作表"
-            else:
-                _locate(sheet, (overrides or {}).get((name, raw.name)))
-            current.append(sheet)
         sheets.extend(current)
         file_sheets.append(current)
         if raws and not any(s.kind != K.SKIPPED for s in current):
@@ -1247,9 +1305,6 @@ def import_files(
             )
         elif not raws:
             messages.error(name, "", None, None, "文件里没有工作表。")
-        own = Messages()
-        for sheet in current:
-            _parse_sheet(sheet, own)
         sheet_messages.append(own)
     for own in sheet_messages:
         messages.extend(own)

@@ -16,7 +16,7 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,12 +224,14 @@ def read_excel(data: bytes, fmt: str) -> list[RawSheet]:
 
 def read_many(
     jobs: Sequence[tuple[int, Callable[[], list[RawSheet]]]],
-) -> Iterator[list[RawSheet] | UnreadableFile]:
-    """Run read jobs (size in bytes, job) a few at a time; yield their results in job order.
+) -> Iterator[tuple[int, list[RawSheet] | UnreadableFile]]:
+    """Run read jobs (size in bytes, job) a few at a time; yield (job number, result) pairs as
+    the jobs finish.
 
-    Each Excel job parses in a child of its own, so the parent works on the first files while the
-    children parse the next ones; the largest files start first. A job that raises UnreadableFile
-    yields the exception instead of sheets: the caller reports it for that file and goes on.
+    Each Excel job parses in a child of its own, so the parent works on the files whose cells
+    have arrived while the children parse the others; the largest files start first. A job that
+    raises UnreadableFile yields the exception instead of sheets: the caller reports it for that
+    file and goes on.
     """
 
     def run(job: Callable[[], list[RawSheet]]) -> list[RawSheet] | UnreadableFile:
@@ -239,14 +241,14 @@ def read_many(
             return exc
 
     if len(jobs) <= 1:
-        for _, job in jobs:
-            yield run(job)
+        for number, (_, job) in enumerate(jobs):
+            yield number, run(job)
         return
     with ThreadPoolExecutor(max_workers=min(PARALLEL_READS, len(jobs))) as pool:
         order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0])
-        futures = {i: pool.submit(run, jobs[i][1]) for i in order}
-        for i in range(len(jobs)):
-            yield futures[i].result()
+        futures = {pool.submit(run, jobs[i][1]): i for i in order}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def decode_text(data: bytes) -> str:

@@ -9,6 +9,7 @@ one call per distinct amount or date, not per line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -67,8 +68,12 @@ def text(value: object) -> str | None:
     return result or None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(value: str) -> str:
-    """Full-width → half-width, white space removed: the form names are compared in."""
+    """Full-width → half-width, white space removed: the form names are compared in.
+
+    Remembered: the same unit and studio names are folded again by every check and every sheet.
+    """
     return normalise_text(value)
 
 
@@ -83,13 +88,69 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and fold(value).lower() in PLACEHOLDERS
 
 
-def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+# (codes, distinct values) of a column: codes[i] is the position of row i's value, -1 when empty.
+Distinct = tuple[np.ndarray, np.ndarray]
+
+# infer_dtype answers for columns without a single text cell (parsers see no str there).
+NO_TEXT_KINDS = frozenset(
+    {
+        "empty",
+        "floating",
+        "integer",
+        "mixed-integer-float",
+        "decimal",
+        "boolean",
+        "date",
+        "datetime",
+        "datetime64",
+        "time",
+        "timedelta",
+        "timedelta64",
+    }
+)
+
+
+def distinct_of(series: pd.Series) -> Distinct:
     """(codes, distinct values): codes[i] is the position of row i's value, -1 when empty."""
     return pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
 
 
-def _apply(series: pd.Series, parser: Callable[[object], object]) -> tuple[pd.Series, pd.Series]:
-    codes, uniques = _distinct(series)
+def has_text(series: pd.Series) -> bool:
+    """Whether a column may hold a text cell (False: only numbers, dates … or empty cells)."""
+    kind = pd.api.types.infer_dtype(series.to_numpy(dtype=object), skipna=True)
+    return kind not in NO_TEXT_KINDS
+
+
+def distinct_flags(
+    series: pd.Series, predicate: Callable[[object], bool], distinct: Distinct | None = None
+) -> np.ndarray:
+    """bool(predicate(value)) per row, called once per distinct value; False for empty cells."""
+    codes, uniques = distinct if distinct is not None else distinct_of(series)
+    flags = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot answers code -1 (empty)
+    for number, value in enumerate(uniques):
+        try:
+            flags[number] = bool(predicate(value))
+        except ValueError:  # as map_column would have it: a Bad value, which is truthy
+            flags[number] = True
+    return flags.take(codes)
+
+
+def select_distinct(distinct: Distinct, rows: np.ndarray) -> Distinct:
+    """The codes of the chosen rows (a boolean mask), with the values no chosen row holds left out."""
+    codes, uniques = distinct
+    codes = codes[rows]
+    used = np.bincount(codes + 1, minlength=len(uniques) + 1)[1:] > 0
+    if used.all():
+        return codes, uniques
+    renumber = np.full(len(uniques) + 1, -1, dtype=codes.dtype)
+    renumber[:-1][used] = np.arange(int(used.sum()), dtype=codes.dtype)
+    return renumber.take(codes), uniques[used]
+
+
+def _apply(
+    series: pd.Series, parser: Callable[[object], object], distinct: Distinct | None = None
+) -> tuple[pd.Series, pd.Series]:
+    codes, uniques = distinct if distinct is not None else distinct_of(series)
     results = np.empty(len(uniques) + 1, dtype=object)  # the last slot answers code -1 (empty)
     bad = np.zeros(len(uniques) + 1, dtype=bool)
     for number, value in enumerate(uniques):
@@ -108,14 +169,24 @@ def _apply(series: pd.Series, parser: Callable[[object], object]) -> tuple[pd.Se
     )
 
 
-def map_column(series: pd.Series, parser: Callable[[object], object]) -> pd.Series:
-    """Apply `parser` once per distinct value; failures become Bad(reason)."""
-    return _apply(series, parser)[0]
+def map_column(
+    series: pd.Series, parser: Callable[[object], object], distinct: Distinct | None = None
+) -> pd.Series:
+    """Apply `parser` once per distinct value; failures become Bad(reason).
+
+    `distinct`: the column's (codes, distinct values) when already known.
+    """
+    return _apply(series, parser, distinct)[0]
 
 
-def map_parts(series: pd.Series, parser: Callable[[object], tuple], count: int) -> list[pd.Series]:
+def map_parts(
+    series: pd.Series,
+    parser: Callable[[object], tuple],
+    count: int,
+    distinct: Distinct | None = None,
+) -> list[pd.Series]:
     """A parser giving a tuple of `count` values, once per distinct value → `count` columns."""
-    codes, uniques = _distinct(series)
+    codes, uniques = distinct if distinct is not None else distinct_of(series)
     parts = np.full((count, len(uniques) + 1), None, dtype=object)
     for number, value in enumerate(uniques):
         for position, result in enumerate(parser(value)):
@@ -124,7 +195,7 @@ def map_parts(series: pd.Series, parser: Callable[[object], tuple], count: int) 
 
 
 def parse_column(
-    series: pd.Series, parser: Callable[[object], object]
+    series: pd.Series, parser: Callable[[object], object], distinct: Distinct | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """`map_column` and the mask of the cells that could not be read (Bad), at once.
 
@@ -140,7 +211,7 @@ def parse_column(
             return none, pd.Series(False, index=series.index, dtype=bool)
         if kind in fast:
             return fast[kind](series), pd.Series(False, index=series.index, dtype=bool)
-    return _apply(series, parser)
+    return _apply(series, parser, distinct)
 
 
 def _as_floats(series: pd.Series) -> pd.Series:
