@@ -92,6 +92,7 @@ def write_xlsx(
     formulas: dict[str, dict[str, str]] | None = None,
     hidden: Sequence[str] = (),
     hidden_columns: dict[str, Sequence[str]] | None = None,
+    hidden_rows: dict[str, Sequence[int]] | None = None,
     cached: dict[str, dict[str, object]] | None = None,
 ) -> Path:
     """A workbook with one sheet per entry; rows are lists of cell values from column A.
@@ -115,6 +116,8 @@ def write_xlsx(
             sheet[ref] = formula
         for letter in (hidden_columns or {}).get(name, []):
             sheet.column_dimensions[letter].hidden = True
+        for number in (hidden_rows or {}).get(name, []):
+            sheet.row_dimensions[number].hidden = True
         if name in hidden:
             sheet.sheet_state = "hidden"
     workbook.save(path)

@@ -44,3 +44,14 @@ def test_worker_columns_keep_every_cell_and_type():
         got = frame.loc[number].tolist()
         assert got == expected
         assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+def test_hidden_rows_are_rows_not_columns():
+    xml = (
+        b'<cols><col min="3" max="3" hidden="1" width="9"/></cols><sheetData>'
+        b'<row r="2" spans="1:4"><c r="A2"><v>1</v></c></row>'
+        b'<row r="3" spans="1:4" hidden="1" ht="15"><c r="A3"><v>2</v></c></row>'
+        b'<x:row r="12" hidden="true"><c r="A12"/></x:row>'
+        b'<row r="4"><c r="A4" t="s"><v>0</v></c></row></sheetData>'
+    )
+    assert _worker()._hidden_rows(xml) == {2, 11}

@@ -331,6 +331,14 @@ def _hidden_xlsx(tmp_path: Path) -> list[Path]:
     return [write_xlsx(tmp_path / "考核.xlsx", sheets, hidden_columns={"2023年度": ["C"]})]
 
 
+def _filtered_rows(tmp_path: Path) -> list[Path]:
+    # An analyst filtered the sheet to one line: the other, hidden by the filter, comes in too.
+    rows = [["所在单位", "工作室名称", "考核得分", "考核等次"]]
+    rows += [[unit, name, score, grade] for unit, name, _, score, grade in _HIDDEN_SCORE[1:]]
+    sheets = {"2023年度": rows}
+    return [write_xlsx(tmp_path / "考核.xlsx", sheets, hidden_rows={"2023年度": [3]})]
+
+
 def _hidden_xls(tmp_path: Path) -> list[Path]:
     sheets = {"2023年度": _HIDDEN_SCORE}
     return [write_xls(tmp_path / "考核.xls", sheets, hidden_columns={"2023年度": [2]})]
@@ -538,6 +546,11 @@ GOOD = {
         _hidden_xlsx,
         {"assessments": {"2023": _a(2, 87.5, 1, 1, 0)}},
         warnings=[("2023年度", 1, "考核得分（初评）", "隐藏")],
+    ),
+    "rows-hidden-by-a-filter": Good(
+        _filtered_rows,
+        {"assessments": {"2023": _a(2, 87.5, 1, 1, 0)}},
+        warnings=[("2023年度", 3, None, "被隐藏")],
     ),
     "years-side-by-side": Good(
         _years_side_by_side,

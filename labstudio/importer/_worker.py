@@ -58,7 +58,7 @@ def _formula_cells(data: bytes) -> dict:
     for name, path in targets.items():
         try:
             with archive.open(path) as stream:
-                cells, wrong, hidden = [], {}, []
+                cells, wrong, hidden, hidden_rows = [], {}, [], set()
                 tail = b""
                 first = True
                 while True:
@@ -74,6 +74,8 @@ def _formula_cells(data: bytes) -> dict:
                             cells.append((int(match.group(2)) - 1, _column_index(match.group(1))))
                     if b't="e"' in block:
                         wrong.update(_error_cells(block))
+                    if b'hidden="' in block:
+                        hidden_rows.update(_hidden_rows(block))
                     tail = block[-4096:]
         except KeyError:
             continue
@@ -81,8 +83,29 @@ def _formula_cells(data: bytes) -> dict:
             "formulas": sorted(set(cells)),
             "errors": [[row, column, text] for (row, column), text in sorted(wrong.items())],
             "hidden": hidden,
+            "hidden_rows": sorted(hidden_rows),
         }
     return marks
+
+
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>]")
+
+
+def _hidden_rows(block: bytes) -> set:
+    """0-based numbers of the rows an XML block marks hidden (<row r="7" hidden="1">): rows an
+    AutoFilter or the analyst hid. Found from each hidden= outward, like the error cells."""
+    found = set()
+    for hit in re.finditer(rb'\bhidden="(?:1|true)"', block):
+        start = block.rfind(b"<", max(0, hit.start() - 300), hit.start())
+        if start < 0 or not _ROW_START.match(block, start):
+            continue  # a hidden column or another element
+        tag = block[start : hit.start()]
+        if b">" in tag:
+            continue
+        number = re.search(rb'\br="(\d{1,7})"', block[start : hit.end() + 300].split(b">", 1)[0])
+        if number:
+            found.add(int(number.group(1)) - 1)
+    return found
 
 
 def _error_cells(block: bytes) -> dict:
@@ -530,6 +553,7 @@ def _parse(pc, data: bytes, marks: dict, helper) -> tuple[dict, list]:
             "formulas": [],
             "errors": [],
             "hidden": [],
+            "hidden_rows": [],
         }
         if entry["worksheet"]:
             try:

@@ -962,6 +962,23 @@ def _formula_warnings(sheet: Sheet, messages: Messages) -> None:
             )
 
 
+def _hidden_row_warnings(sheet: Sheet, messages: Messages) -> None:
+    """Data rows hidden in Excel (an AutoFilter, or hidden by hand) are imported like the others;
+    the analyst who filtered the sheet to one hospital should know the rest came in too."""
+    if not sheet.raw.hidden_rows or sheet.data is None or sheet.header is None:
+        return
+    for row in sorted(sheet.raw.hidden_rows & set(sheet.data.index.astype(int))):
+        messages.warning(
+            sheet.file,
+            sheet.name,
+            row,
+            None,
+            "这一行在 Excel 中被隐藏（筛选或手动隐藏），仍会导入。"
+            "如果它不该导入，请在 Excel 中删除该行后重新上传。",
+            group="hidden_row",
+        )
+
+
 # Free-text fields: an Excel error value there is imported as an empty cell, with a warning.
 _SOFT_FIELDS = {"remarks", "description", "reason_note", "achievements", "honours"}
 
@@ -1208,6 +1225,7 @@ def _parse_sheet(sheet: Sheet, messages: Messages) -> None:
     sheet.parsed = _PARSERS[sheet.kind](parser)
     _error_cells(sheet, messages)
     _formula_warnings(sheet, messages)
+    _hidden_row_warnings(sheet, messages)
     if sheet.rows == 0:
         messages.warning(sheet.file, sheet.name, sheet.header.row, None, "表头下面没有数据行。")
 

@@ -49,6 +49,7 @@ class RawSheet:
     # Cells holding an Excel error (#N/A, #DIV/0! …), which read as empty: (row, column) → text.
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_columns: set[int] = field(default_factory=set)  # 0-based indexes of hidden columns
+    hidden_rows: set[int] = field(default_factory=set)  # row numbers (1-based) hidden in Excel
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
@@ -202,6 +203,7 @@ def _sheets(reply: bytes) -> list[RawSheet]:
                         for row, column, text in entry.get("errors", [])
                     },
                     hidden_columns=_hidden(entry.get("hidden", []), entry["width"]),
+                    hidden_rows={int(row) + 1 for row in entry.get("hidden_rows", [])},
                     merged=[tuple(map(tuple, cells)) for cells in entry["merged"]],
                 )
             )
