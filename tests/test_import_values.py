@@ -33,6 +33,8 @@ from labstudio.importer.headers import match_header
         (V.parse_date, "20240320", dt.date(2024, 3, 20)),
         (V.parse_grade, "优秀", "优秀"),
         (V.parse_grade, " 不合格 ", "不合格"),
+        (V.parse_grade, "優秀", "优秀"),
+        (V.parse_grade, "优", "优秀"),
         (V.parse_batch_value, "第三批", 3),
         (V.parse_batch_value, 3, 3),
         (V.parse_batch_value, "3", 3),

@@ -374,6 +374,9 @@ def parse_grade(value: object) -> str | None:
         return folded
     aliases = {
         "良好": None,
+        "优": "优秀",  # the one-character form of a grade column
+        "優秀": "优秀",  # traditional characters (a file typed on a Hong Kong or Taiwan setup)
+        "優": "优秀",
         "及格": "合格",
         "称职": "合格",
         "通过": "合格",
