@@ -180,9 +180,13 @@ def panel(panel: Panel, lang: str, page: str) -> None:
         downloads(panel.table, panel.title, f"{page}_{panel.key}", lang)
         return
     figure = panel.figure
-    # The title is drawn above, with the note under it; the figure keeps it only for downloads.
+    # The title is drawn above, with the note under it, so the figure carries none; a picture
+    # downloaded from the chart's toolbar is at least named after it.
     # meta names the panel, so a test can find the chart and read its numbers.
     figure.update_layout(title={"text": ""}, margin={"t": 30}, meta={"panel": panel.key})
+    config = charts.CONFIG | {
+        "toImageButtonOptions": charts.CONFIG["toImageButtonOptions"] | {"filename": panel.title}
+    }
     chart_key = f"{page}_{panel.key}_chart"
     if panel.clickable:
         st.plotly_chart(
@@ -191,11 +195,11 @@ def panel(panel: Panel, lang: str, page: str) -> None:
             on_select=lambda: _apply_selection(chart_key),
             selection_mode="points",
             theme=None,
-            config=charts.CONFIG,
+            config=config,
             alt=panel.title,
         )
     else:
-        st.plotly_chart(figure, key=chart_key, theme=None, config=charts.CONFIG, alt=panel.title)
+        st.plotly_chart(figure, key=chart_key, theme=None, config=config, alt=panel.title)
     data_view(panel, lang, page)
 
 
