@@ -8,9 +8,11 @@ copied.
 
 from __future__ import annotations
 
+import html
 import io
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -163,8 +165,8 @@ def wrap(text: str, width: int = 34) -> list[str]:
     return [text[:cut], *wrap(text[cut:], width)]
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+# Plotly reads title text as a little HTML: a studio name with < or & must stay text.
+_markup_safe = partial(html.escape, quote=False)
 
 
 def page_figure(slide: Slide, number: int, total: int) -> go.Figure:
@@ -175,20 +177,22 @@ def page_figure(slide: Slide, number: int, total: int) -> go.Figure:
     """
     figure = go.Figure(slide.chart) if slide.chart is not None else go.Figure()
     lines = [
-        f"<span style='font-size:16px;color:#5a6370'>{_escape(slide.title)} · {number}/{total}"
+        f"<span style='font-size:16px;color:#5a6370'>{_markup_safe(slide.title)} · {number}/{total}"
         "</span>",
-        *(f"<b>{_escape(line)}</b>" for line in wrap(slide.headline)),
+        *(f"<b>{_markup_safe(line)}</b>" for line in wrap(slide.headline)),
     ]
     if slide.figures:
         lines.append(
             "　　".join(
-                f"<span style='font-size:18px;color:#5a6370'>{_escape(name)}</span> "
-                f"<span style='font-size:30px;color:#1f4e79'><b>{_escape(value)}</b></span>"
+                f"<span style='font-size:18px;color:#5a6370'>{_markup_safe(name)}</span> "
+                f"<span style='font-size:30px;color:#1f4e79'><b>{_markup_safe(value)}</b></span>"
                 for name, value in slide.figures
             )
         )
     if slide.note:
-        lines.append(f"<span style='font-size:16px;color:#5a6370'>{_escape(slide.note)}</span>")
+        lines.append(
+            f"<span style='font-size:16px;color:#5a6370'>{_markup_safe(slide.note)}</span>"
+        )
     head = 40 + 46 * (len(lines) - 1) + (14 if slide.figures else 0)  # px taken by the words
     figure.update_layout(
         title={

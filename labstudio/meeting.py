@@ -16,11 +16,11 @@ import plotly.graph_objects as go
 
 from labstudio import charts, headlines, labels, queries
 from labstudio.deck import Slide
-from labstudio.domain import CATEGORIES, DISALLOWED, GRADES
+from labstudio.domain import CATEGORIES, DISALLOWED, GRADES, PASSING_GRADES
 from labstudio.filters import Filters
 from labstudio.kpis import money
 from labstudio.labels import label
-from labstudio.views import _sql, assessments, funds, overview, revocations
+from labstudio.views import _sql, assessments, overview, revocations
 from labstudio.views._model import PageView, Panel
 
 SLIDE_ORDER: tuple[str, ...] = (
@@ -128,8 +128,12 @@ def _chart(panel: Panel | None, theme: str, horizontal: bool = False, fmt: str =
     return _value_labels(for_projector(panel.figure, theme), horizontal, fmt)
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "—"
+def _pass_rate(result: dict) -> str:
+    """优秀 and 合格 over every graded studio of the year, as the overview's card says it."""
+    by_result = result["by_result"]
+    graded = sum(by_result[g] for g in GRADES)
+    passed = sum(by_result[g] for g in PASSING_GRADES)
+    return f"{100 * passed / graded:.1f}%" if graded else "—"
 
 
 def _count(number: int, lang: str) -> str:
@@ -138,47 +142,42 @@ def _count(number: int, lang: str) -> str:
     return f"{number}{label('v.unit.studios', lang)}"
 
 
-def _year_result(summary: dict, year: int | None) -> dict | None:
-    if year is None:
-        return None
-    return summary["assessments"].get(str(year)) or summary["assessments"].get(year)
-
-
-def _type_name(type_: str, lang: str) -> str:
-    return labels.value(type_, lang)
-
-
 def overview_slide(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, theme: str, year: int | None
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    lang: str,
+    theme: str,
+    summary: dict,
+    year: int | None,
+    result: dict | None,
 ) -> Slide:
-    studios = queries.summary(cur, filters)["studios"]
-    view = overview.page(cur, filters, lang)
-    result = _year_result(queries.summary(cur, filters.with_year(year)), year)
+    studios = summary["studios"]
     figures = [
         (label("kpi.active", lang), _count(studios["by_status"]["active"], lang)),
         (label("kpi.revoked", lang), _count(studios["by_status"]["revoked"], lang)),
     ]
     if result:
-        passed = result["by_result"]["优秀"] + result["by_result"]["合格"]
-        graded = sum(result["by_result"][g] for g in GRADES)
-        figures.append((label("kpi.pass_rate", lang, year=year), _percent(passed, graded)))
-    panel = _panel(view, "life_cycle")
+        figures.append((label("kpi.pass_rate", lang, year=year), _pass_rate(result)))
+    panel = overview.life_cycle_panel(overview.life_cycle(cur, filters), lang)
     return Slide(
         key="overview",
         title=label("slide.overview", lang),
         headline=headlines.overview(studios, filters.unit, lang),
         figures=figures,
-        chart=_chart(panel, theme, horizontal=True),
-        note=panel.note if panel else None,
+        chart=_chart(panel, theme, horizontal=True) if studios["total"] else None,
+        note=panel.note if studios["total"] else None,
     )
 
 
-def types_slide(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, theme: str) -> Slide:
-    studios = queries.summary(cur, filters)["studios"]
-    counts = overview.studio_counts(cur, filters)
-    panel = overview.batch_type_panel(counts, lang) if int(counts["count"].sum()) else None
+def types_slide(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, theme: str, summary: dict
+) -> Slide:
+    studios = summary["studios"]
+    panel = None
+    if studios["total"]:
+        panel = overview.batch_type_panel(overview.studio_counts(cur, filters), lang)
     figures = [
-        (_type_name(t, lang), _count(studios["by_type"][t], lang))
+        (labels.value(t, lang), _count(studios["by_type"][t], lang))
         for t in overview.TYPE_ORDER
         if studios["by_type"].get(t)
     ][:3]
@@ -193,20 +192,19 @@ def types_slide(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, the
 
 
 def assessments_slide(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, theme: str, year: int | None
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    lang: str,
+    theme: str,
+    year: int | None,
+    result: dict | None,
 ) -> Slide:
-    result = _year_result(queries.summary(cur, filters.with_year(year)), year)
     figures: list[tuple[str, str]] = []
     panel = None
     if result:
-        by_result = result["by_result"]
-        graded = sum(by_result[g] for g in GRADES)
         figures = [
             (label("kpi.assessed", lang, year=year), _count(result["count"], lang)),
-            (
-                label("kpi.pass_rate", lang, year=year),
-                _percent(by_result["优秀"] + by_result["合格"], graded),
-            ),
+            (label("kpi.pass_rate", lang, year=year), _pass_rate(result)),
         ]
         if result.get("mean_score") is not None:
             points = label("v.unit.points", lang)
@@ -230,15 +228,19 @@ def assessments_slide(
 
 
 def revocations_slide(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, theme: str
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    lang: str,
+    theme: str,
+    summary: dict,
+    items: dict[str, pd.DataFrame],
 ) -> Slide:
-    result = queries.summary(cur, filters)["revocations"]
-    view = revocations.page(cur, filters, lang)
-    due = _panel(view, "due")
-    figures = [(label("meeting.revoked_total", lang), _count(result["total"], lang))]
-    if due is not None:
-        figures.append((label("meeting.due", lang), _count(len(due.table), lang)))
-    panel = _panel(view, "by_ground")
+    result = summary["revocations"]
+    figures = [
+        (label("meeting.revoked_total", lang), _count(result["total"], lang)),
+        (label("meeting.due", lang), _count(len(items["failed_unrevoked"]), lang)),
+    ]
+    panel = _panel(revocations.page(cur, filters, lang), "by_ground")
     return Slide(
         key="revocations",
         title=label("slide.revocations", lang),
@@ -249,18 +251,17 @@ def revocations_slide(
     )
 
 
-def funds_slide(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, theme: str) -> Slide:
-    result = queries.summary(cur, filters)["funds"]
-    view = funds.page(cur, filters, lang)
+def funds_slide(
+    filters: Filters, lang: str, theme: str, summary: dict, items: dict[str, pd.DataFrame]
+) -> Slide:
+    result = summary["funds"]
     figures = [
         (label("kpi.granted", lang), money(result["granted"], lang)),
         (label("kpi.spent", lang), money(result["spent"], lang)),
         (label("kpi.prohibited", lang), money(result["prohibited"], lang)),
     ]
-    disallowed = _panel(view, "disallowed")
-    note = None
-    if disallowed is not None and len(disallowed.table):
-        note = label("meeting.disallowed_lines", lang, count=len(disallowed.table))
+    lines = len(items["disallowed"])
+    note = label("meeting.disallowed_lines", lang, count=lines) if lines else None
     # Horizontal bars: the six uses are long words that would otherwise print slanted.
     spend = pd.DataFrame(
         {"category": list(CATEGORIES), "amount": [result["by_category"][c] for c in CATEGORIES]}
@@ -320,10 +321,8 @@ def actions_chart(counts: dict[str, int], year: int | None, lang: str) -> go.Fig
     )
 
 
-def actions_slide(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str, theme: str, year: int | None
-) -> Slide:
-    counts = action_counts(overview.action_items(cur, filters, year))
+def actions_slide(lang: str, theme: str, year: int | None, items: dict[str, pd.DataFrame]) -> Slide:
+    counts = action_counts(items)
     headline = headlines.action_items({_HEADLINE_KEYS[k]: n for k, n in counts.items()}, lang)
     chart = _value_labels(for_projector(actions_chart(counts, year, lang), theme), True, "d")
     chart.update_xaxes(visible=False)
@@ -338,13 +337,20 @@ def actions_slide(
 def build_slides(
     cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh", theme: str = "light"
 ) -> list[Slide]:
-    """Every slide, in SLIDE_ORDER, for the studios the filters select."""
+    """Every slide, in SLIDE_ORDER, for the studios the filters select.
+
+    `summary` and the action items are read once and shared: the slides repeat their figures.
+    """
+    summary = queries.summary(cur, filters)
     year = _sql.assessment_year(cur, filters)
+    # Without a year filter the summary holds every year's results, the latest among them.
+    result = summary["assessments"].get(str(year)) if year is not None else None
+    items = overview.action_items(cur, filters, year)
     return [
-        overview_slide(cur, filters, lang, theme, year),
-        types_slide(cur, filters, lang, theme),
-        assessments_slide(cur, filters, lang, theme, year),
-        revocations_slide(cur, filters, lang, theme),
-        funds_slide(cur, filters, lang, theme),
-        actions_slide(cur, filters, lang, theme, year),
+        overview_slide(cur, filters, lang, theme, summary, year, result),
+        types_slide(cur, filters, lang, theme, summary),
+        assessments_slide(cur, filters, lang, theme, year, result),
+        revocations_slide(cur, filters, lang, theme, summary, items),
+        funds_slide(filters, lang, theme, summary, items),
+        actions_slide(lang, theme, year, items),
     ]

@@ -17,6 +17,18 @@ from tests.conftest import REPO
 
 SCREENSHOTS = REPO / "tests" / "screenshots"
 SIZES = {"1920x1080": (1920, 1080), "1024x768": (1024, 768)}
+# The script has finished its run.
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Every element has come in (lazily loaded ones show a skeleton first), nothing is greyed out
+# from a previous run, and every plotly chart is drawn at its container's width.
+DRAWN = """() =>
+    !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(chart => {
+        const svg = chart.querySelector('.main-svg');
+        return svg && Math.abs(Number(svg.getAttribute('width')) - chart.clientWidth) <= 2;
+    })
+"""
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

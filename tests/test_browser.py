@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, SIZES, app_server, chromium_path
+from tests.browser import (
+    CHROMIUM_ARGS,
+    DRAWN,
+    READY,
+    SCREENSHOTS,
+    SIZES,
+    app_server,
+    chromium_path,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -40,16 +48,6 @@ EMPTY_PAGES: list[tuple[str, str, str]] = [
     ("empty-funds", "/funds", "经费使用"),
 ]
 
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# Every element has come in (lazily loaded ones show a skeleton first), nothing is greyed out
-# from a previous run, and every plotly chart is drawn at its container's width.
-DRAWN = """() =>
-    !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')
-    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(chart => {
-        const svg = chart.querySelector('.main-svg');
-        return svg && Math.abs(Number(svg.getAttribute('width')) - chart.clientWidth) <= 2;
-    })
-"""
 # Overflow where it shows: the document, Streamlit's main area (which scrolls itself), and the
 # short lists, which are drawn whole (the long ones are grids that scroll on their own).
 SIDEWAYS = """() => {

@@ -15,18 +15,18 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from labstudio import db, demo, meeting
 from labstudio.filters import Filters
-from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, SIZES, app_server, chromium_path
+from tests.browser import (
+    CHROMIUM_ARGS,
+    DRAWN,
+    READY,
+    SCREENSHOTS,
+    SIZES,
+    app_server,
+    chromium_path,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-DRAWN = """() =>
-    !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')
-    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(chart => {
-        const svg = chart.querySelector('.main-svg');
-        return svg && Math.abs(Number(svg.getAttribute('width')) - chart.clientWidth) <= 2;
-    })
-"""
 # What a projector shows of the slide: sizes in CSS pixels, and whether anything scrolls.
 MEASURE = """() => {
     const main = document.querySelector('[data-testid="stMain"]');

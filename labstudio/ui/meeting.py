@@ -65,6 +65,17 @@ THEMES: dict[str, dict[str, str]] = {
 }
 
 
+# (kind, MIME type, icon) of the handouts under the slides.
+HANDOUTS: tuple[tuple[str, str, str], ...] = (
+    ("pdf", "application/pdf", ":material/picture_as_pdf:"),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ":material/slideshow:",
+    ),
+)
+
+
 def theme() -> str:
     value = st.query_params.get("theme", "light")
     return value if value in THEMES else "light"
@@ -163,24 +174,16 @@ def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
         )
         if deck.available():
             # The handouts are made only when clicked: a deck costs a Chromium start.
-            st.download_button(
-                "PDF",
-                lambda: handout(data.db_key(), filters, lang, "pdf"),
-                file_name=f"{label('page.meeting', lang)}.pdf",
-                mime="application/pdf",
-                icon=":material/picture_as_pdf:",
-                key="meeting_pdf",
-                on_click="ignore",
-            )
-            st.download_button(
-                "PPTX",
-                lambda: handout(data.db_key(), filters, lang, "pptx"),
-                file_name=f"{label('page.meeting', lang)}.pptx",
-                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                icon=":material/slideshow:",
-                key="meeting_pptx",
-                on_click="ignore",
-            )
+            for kind, mime, icon in HANDOUTS:
+                st.download_button(
+                    kind.upper(),
+                    lambda kind=kind: handout(data.db_key(), filters, lang, kind),
+                    file_name=f"{label('page.meeting', lang)}.{kind}",
+                    mime=mime,
+                    icon=icon,
+                    key=f"meeting_{kind}",
+                    on_click="ignore",
+                )
         else:
             st.caption(label("meeting.no_deck", lang))
         st.caption(label("meeting.keys", lang))
