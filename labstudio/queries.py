@@ -68,7 +68,8 @@ def studio_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     )
     by_status = {"active": 0, "revoked": 0}
     by_type = {name: 0 for name in (*TYPES, UNTYPED)}
-    by_batch: dict[str, int] = {}
+    # Every batch the database knows, 0 where the filters leave none (cli.md: empty groups are 0).
+    by_batch: dict[str, int] = {str(batch): 0 for batch in batches_present(cur)}
     total = 0
     for revoked, type_, batch, count in rows:
         total += count
@@ -240,14 +241,17 @@ def known_years(cur: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def batches_present(cur: duckdb.DuckDBPyConnection) -> list[int]:
+    """Every batch number a studio of the database has, in order (whatever the filters)."""
+    rows = cur.execute(
+        "SELECT DISTINCT batch FROM studios WHERE batch IS NOT NULL ORDER BY batch"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def filter_options(cur: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """The values the sidebar offers: years, types, batches and units present in the data."""
-    batches = [
-        r[0]
-        for r in cur.execute(
-            "SELECT DISTINCT batch FROM studios WHERE batch IS NOT NULL ORDER BY batch"
-        ).fetchall()
-    ]
+    batches = batches_present(cur)
     units = [r[0] for r in cur.execute("SELECT name FROM units ORDER BY name").fetchall()]
     return {"year": known_years(cur), "type": [*TYPES, UNTYPED], "batch": batches, "unit": units}
 

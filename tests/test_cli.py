@@ -76,7 +76,10 @@ def test_summary_filters_are_echoed_and_applied(tmp_path: Path, capsys, args, ex
     if "--year" in args:
         assert list(result["assessments"]) == ["2023"]
     if "--batch" in args:
-        assert set(result["studios"]["by_batch"]) == {"3", "unknown"}
+        # Every batch of the database stays a key, 0 where the filter leaves none (issue 9).
+        by_batch = result["studios"]["by_batch"]
+        assert set(by_batch) == {"1", "2", "3", "unknown"}
+        assert by_batch["3"] > 0 and by_batch["1"] == by_batch["2"] == by_batch["unknown"] == 0
 
 
 def test_filter_values_are_data_not_sql(tmp_path: Path, capsys):

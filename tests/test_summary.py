@@ -41,7 +41,9 @@ def expected_summary(filters: Filters) -> dict:
 
     by_type = {t: int((studios["type"] == t).sum()) for t in TYPES}
     by_type["未分类"] = int(studios["type"].isna().sum())
-    by_batch = {str(b): int(n) for b, n in studios["batch"].value_counts().sort_index().items()}
+    # Every batch in the database, 0 where the filters leave none (cli.md: empty groups are 0).
+    by_batch = {str(int(b)): 0 for b in sorted(STAGED.studios["batch"].dropna().unique())}
+    by_batch |= {str(b): int(n) for b, n in studios["batch"].value_counts().sort_index().items()}
     by_batch["unknown"] = 0
 
     assessments = mine(STAGED.assessments)
@@ -245,3 +247,26 @@ def test_fund_summary_from_a_budget_already_fetched(demo_con, filters):
     cur = demo_con.cursor()
     budget = queries.budget_by_studio(cur, filters)
     assert queries.fund_summary(cur, filters, budget) == queries.fund_summary(cur, filters)
+
+
+def test_by_batch_keeps_every_batch_of_the_database_at_0_when_filtered_out(con):
+    """cli.md: empty groups are 0; a batch the filters leave empty is still a key."""
+    from labstudio import db, store
+
+    staged = store.Staged(
+        studios=pd.DataFrame(
+            [
+                {"unit": "甲医院", "name": "一号工作室", "batch": 1, "type": "技术创新型"},
+                {"unit": "乙医院", "name": "二号工作室", "batch": 3, "type": "服务创新型"},
+                {"unit": "乙医院", "name": "三号工作室", "batch": None, "type": None},
+            ]
+        )
+    )
+    with db.write(con) as cur:
+        store.commit(cur, staged)
+    everything = queries.summary(con.cursor(), Filters())["studios"]["by_batch"]
+    assert everything == {"1": 1, "3": 1, "unknown": 1}
+    one_unit = queries.summary(con.cursor(), Filters(unit="甲医院"))["studios"]["by_batch"]
+    assert one_unit == {"1": 1, "3": 0, "unknown": 0}
+    none_left = queries.summary(con.cursor(), Filters(batch=9))["studios"]["by_batch"]
+    assert none_left == {"1": 0, "3": 0, "unknown": 0}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import pandas as pd
 
-from labstudio import charts
+from labstudio import charts, queries
 from labstudio.filters import Filters
 from labstudio.labels import label
 from labstudio.views import overview
@@ -31,10 +33,13 @@ def by_type(counts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def by_batch(counts: pd.DataFrame) -> dict[str, int]:
-    """As `summary`'s by_batch: a key per batch present, then "unknown"."""
+def by_batch(counts: pd.DataFrame, present: Sequence[int] = ()) -> dict[str, int]:
+    """As `summary`'s by_batch: a key per batch of the database (`present`; 0 where the filters
+    leave none), then "unknown"."""
     grouped = counts.groupby("batch", dropna=False)["count"].sum()
-    result = {str(int(b)): int(n) for b, n in grouped.items() if not pd.isna(b)}
+    result = {str(b): 0 for b in present}
+    result |= {str(int(b)): int(n) for b, n in grouped.items() if not pd.isna(b)}
+    result = {k: result[k] for k in sorted(result, key=int)}
     result["unknown"] = int(sum(n for b, n in grouped.items() if pd.isna(b)))
     return result
 
@@ -109,7 +114,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
     ]
     view.figures = {
         "by_type": dict(zip(*by_type(counts).to_dict("list").values(), strict=True)),
-        "by_batch": by_batch(counts),
+        "by_batch": by_batch(counts, queries.batches_present(cur)),
         "total": view.studios,
     }
     return view
