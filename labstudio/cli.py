@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE")
     sub.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     sub.add_argument("--json", action="store_true", help="以 JSON 输出报告")
+    sub.add_argument(
+        "--sheet-year",
+        action="append",
+        default=[],
+        type=_sheet_year,
+        metavar="FILE[:SHEET]=YEAR",
+        help="为考核结果表指定年度（表中没有写明、或写得不对时），"
+        "例如 考核结果.xlsx:Sheet1=2023；省略工作表则指文件里的每张考核结果表。可重复",
+    )
 
     sub = command("history", "导入历史")
     sub.add_argument("--json", action="store_true")
@@ -80,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（用于脚本）")
     return parser
+
+
+def _sheet_year(value: str) -> tuple[tuple[str, str | None], int]:
+    """'考核结果.xlsx:Sheet1=2023' → (('考核结果.xlsx', 'Sheet1'), 2023); the sheet may be left out."""
+    where, _, year = value.rpartition("=")
+    if not where or not re.fullmatch(r"\d{4}", year.strip()):
+        raise argparse.ArgumentTypeError(
+            f"“{value}”不是 文件名:工作表=年度 的写法，例如 考核结果.xlsx:Sheet1=2023"
+        )
+    file, _, sheet = where.partition(":")
+    return (Path(file).name, sheet or None), int(year)
 
 
 def _connect(args: argparse.Namespace):
@@ -109,7 +130,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
         return 2
     con = _connect(args)
-    outcome = import_files(con, list(args.files), dry_run=args.dry_run)
+    outcome = import_files(
+        con, list(args.files), dry_run=args.dry_run, years_by_hand=dict(args.sheet_year)
+    )
     if args.json:
         _print_json(outcome.as_json())
     else:

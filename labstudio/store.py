@@ -5,22 +5,32 @@ canonical values and exact studio names, then call `commit()` inside `db.write()
 is set-based SQL over registered DataFrames: no row-by-row loops, so 300,000 ledger lines cost the
 same few statements as ten.
 
-A value left empty (NULL) in a staged row means "not given": the stored value is kept.
+A value left empty (NULL) in a staged row means "not given": the stored value is kept. A value
+that does not fit its column (a batch "三批", a score "八十八", a date "去年") is never turned into
+"not given": `commit` checks every staged value against its column first (STAGED_RULES) and raises
+StagedValueError, naming the source and row, before anything is written. The importer's parsers
+refuse such values with a message at the cell; one reaching the store is a defect of the parser,
+and the import is rejected whole.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from labstudio.db import fetch_one
+from labstudio.domain import CATEGORIES, GRADES, GROUNDS, STAGES, TYPES
 
 STUDIO_COLUMNS = [
     "unit",
@@ -42,6 +52,8 @@ LEDGER_COLUMNS = ["unit", "studio", "entry_date", "direction", "category", "amou
 # An optional column in every staged frame: where the row came from ("file|sheet"), so that the
 # counts can be reported per sheet.
 SOURCE = "source"
+# Another optional column: the row number in that sheet, for a refused value's message.
+SOURCE_ROW = "source_row"
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -96,6 +108,156 @@ class RollbackRefused(Exception):
 
 class RollbackError(Exception):
     pass
+
+
+class StagedValueError(ValueError):
+    """A staged value that does not fit its column: refused, never stored as "not given"."""
+
+    def __init__(self, table: str, column: str, value: object, reason: str, source, row):
+        self.table, self.column, self.value, self.reason = table, column, value, reason
+        self.source = source or None
+        self.row = int(row) if row is not None and not pd.isna(row) else None
+        where = f"{self.source or '?'} row {self.row}" if self.row else self.source or "?"
+        super().__init__(f"staged {table}.{column} = {value!r} ({where}): {reason}")
+
+
+# Column → (kind, details) of every value a staged row may carry; None is "not given" everywhere
+# but the keys. Kinds: key (non-empty text), text, texts (a list of texts), choice (one of the
+# values), int (a whole number within bounds), decimal (a number within bounds with at most two
+# decimals, as DECIMAL(·, 2) stores it), date (a date, or ISO text of one).
+STAGED_RULES: dict[str, dict[str, tuple]] = {
+    "studios": {
+        "unit": ("key",),
+        "name": ("key",),
+        "leader": ("text",),
+        "leader_title": ("text",),
+        "type": ("choice", TYPES, "工作室类型"),
+        "batch": ("int", 1, 2**31 - 1, "批次"),
+        "stage": ("choice", STAGES, "阶段"),
+        "named_on": ("date",),
+        "achievements": ("text",),
+        "honours": ("texts",),
+        "remarks": ("text",),
+    },
+    "assessments": {
+        "unit": ("key",),
+        "studio": ("key",),
+        "year": ("int", 2000, 2100, "年度"),
+        "score": ("decimal", 0, 100, "考核得分"),
+        "grade": ("choice", GRADES, "考核等次"),
+        "remarks": ("text",),
+    },
+    "revocations": {
+        "unit": ("key",),
+        "studio": ("key",),
+        "revoked_on": ("date",),
+        "ground": ("choice", GROUNDS, "撤销依据"),
+        "reason": ("text",),
+    },
+    "ledger": {
+        "unit": ("key",),
+        "studio": ("key",),
+        "entry_date": ("date",),
+        "direction": ("choice", ("grant", "expense"), "收支"),
+        "category": ("choice", CATEGORIES, "支出类别"),
+        "amount": ("decimal", 0, 10**12 - 0.01, "金额"),
+        "description": ("text",),
+    },
+}
+_NUMBER_TYPES = (int, float, Decimal, np.integer, np.floating)  # bool is refused apart
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _misfits(rule: tuple, values: pd.Series) -> tuple[pd.Series, str]:
+    """(a mask of the values that do not fit, why), for the non-empty values of one column.
+
+    Vectorised: pandas' inferred kind of the column answers for most columns at once; only a
+    column of mixed kinds is looked at value by value.
+    """
+    kind = rule[0]
+    inferred = pd.api.types.infer_dtype(values.to_numpy(dtype=object), skipna=True)
+    if kind in ("key", "text"):
+        if inferred == "string":
+            bad = pd.Series(False, index=values.index)
+        else:
+            bad = ~values.map(lambda v: isinstance(v, str)).astype(bool)
+        if kind == "key":
+            bad |= values.eq("")
+        return bad, "不是文字"
+    if kind == "texts":
+        return ~values.map(
+            lambda v: isinstance(v, list | tuple) and all(isinstance(i, str) for i in v)
+        ).astype(bool), "不是文字的列表"
+    if kind == "choice":
+        allowed = rule[1]
+        return ~values.isin(allowed), f"不是{rule[2]}的规范值（{'、'.join(allowed)}）"
+    if kind == "date":
+        if inferred in ("date", "datetime"):
+            return pd.Series(False, index=values.index), "不是日期"
+        fits = values.map(lambda v: isinstance(v, dt.date) or _iso_date(v)).astype(bool)
+        return ~fits, "不是日期"
+    low, high, what = rule[1], rule[2], rule[3]
+    if inferred in ("integer", "floating", "mixed-integer-float", "decimal"):
+        numeric = np.ones(len(values), dtype=bool)
+    else:
+        numeric = values.map(
+            lambda v: isinstance(v, _NUMBER_TYPES) and not isinstance(v, bool)
+        ).to_numpy(dtype=bool)
+    numbers = np.zeros(len(values), dtype=np.float64)
+    numbers[numeric] = values.to_numpy(dtype=object)[numeric].astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        within = numeric & np.isfinite(numbers) & (numbers >= low) & (numbers <= high)
+        if kind == "int":
+            fits = within & (numbers == np.round(numbers))
+            why = f"不是 {low}–{high} 之间的整数{what}"
+        else:
+            fits = within & (np.abs(numbers * 100 - np.round(numbers * 100)) < 1e-6)
+            why = f"不是 {low:g}–{high:g} 之间、至多两位小数的{what}"
+    return pd.Series(~fits, index=values.index), why
+
+
+def _iso_date(value: object) -> bool:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_staged(table: str, frame: pd.DataFrame) -> None:
+    """Raise StagedValueError at the first value of `frame` that does not fit its column."""
+    for column, rule in STAGED_RULES[table].items():
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if rule[0] == "key":  # never "not given"
+            given = pd.Series(True, index=frame.index)
+        elif rule[0] == "texts":
+            given = values.map(_given_list).astype(bool)
+        else:
+            given = values.notna()
+        if not given.any():
+            continue
+        bad, why = _misfits(rule, values[given] if not given.all() else values)
+        if bad.any():
+            first = bad[bad].index[0]
+            raise StagedValueError(
+                table,
+                column,
+                values.loc[first],
+                why,
+                frame[SOURCE].loc[first] if SOURCE in frame.columns else None,
+                frame[SOURCE_ROW].loc[first] if SOURCE_ROW in frame.columns else None,
+            )
+
+
+def _given_list(value: object) -> bool:
+    """An honours cell: None and an empty list are "not given" (NaN too)."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return True
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def _with_source(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -201,7 +363,7 @@ def _check_unique(frame: pd.DataFrame, keys: list[str], what: str) -> pd.DataFra
             lists = values.map(type).isin((list,)) if len(values) else values.astype(bool)
             if lists.any():
                 hashable[column] = values.map(lambda v: tuple(v) if isinstance(v, list) else v)
-    keep = ~hashable.duplicated(subset=[c for c in frame.columns if c != SOURCE])
+    keep = ~hashable.duplicated(subset=[c for c in frame.columns if c not in (SOURCE, SOURCE_ROW)])
     deduped = frame[keep]
     repeated = hashable[keep].duplicated(subset=keys, keep=False)
     if repeated.any():
@@ -264,6 +426,13 @@ def commit(
     user_name: str | None = None,
 ) -> CommitResult:
     """Write `staged` and record the import. Call inside `db.write()`; raises on bad input."""
+    for table, frame in (
+        ("studios", staged.studios),
+        ("assessments", staged.assessments),
+        ("revocations", staged.revocations),
+        ("ledger", staged.ledger),
+    ):
+        check_staged(table, frame)
     import_id = next_import_id(cur)
     by_source: dict[str, Counts] = {}
 
@@ -306,8 +475,8 @@ def commit(
             """
             CREATE OR REPLACE TEMP VIEW incoming_studios AS
             SELECT u.unit_id, s.name, s.leader, s.leader_title, s.type,
-                   TRY_CAST(s.batch AS INTEGER) AS batch, s.stage,
-                   TRY_CAST(s.named_on AS DATE) AS named_on, s.achievements,
+                   CAST(s.batch AS INTEGER) AS batch, s.stage,
+                   CAST(s.named_on AS DATE) AS named_on, s.achievements,
                    CAST(s.honours AS VARCHAR[]) AS honours, s.remarks, s.source
             FROM staged_studios s JOIN units u ON u.name = s.unit_name
             """
@@ -363,11 +532,13 @@ def commit(
         if missing:
             raise ValueError(f"staged {table} name unknown studios: {missing}")
         select = {
-            "assessments": """TRY_CAST(c.year AS INTEGER) AS year,
-                              TRY_CAST(c.score AS DECIMAL(5, 2)) AS score, c.grade, c.remarks""",
-            "revocations": """TRY_CAST(c.revoked_on AS DATE) AS revoked_on, c.ground, c.reason""",
-            "ledger": """c.entry_key, TRY_CAST(c.entry_date AS DATE) AS entry_date, c.direction,
-                         c.category, TRY_CAST(c.amount AS DECIMAL(14, 2)) AS amount,
+            # CAST, never TRY_CAST: check_staged has refused what would not fit, and should
+            # anything slip past it, DuckDB's refusal fails the commit instead of storing NULL.
+            "assessments": """CAST(c.year AS INTEGER) AS year,
+                              CAST(c.score AS DECIMAL(5, 2)) AS score, c.grade, c.remarks""",
+            "revocations": """CAST(c.revoked_on AS DATE) AS revoked_on, c.ground, c.reason""",
+            "ledger": """c.entry_key, CAST(c.entry_date AS DATE) AS entry_date, c.direction,
+                         c.category, CAST(c.amount AS DECIMAL(14, 2)) AS amount,
                          c.description""",
         }[table]
         cur.execute(

@@ -730,7 +730,8 @@ def test_reviewer_files_through_the_command_line(tmp_path, capsys):
     code = main(["import", *paths, "--db", db, "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0 and report["status"] == "committed" and isinstance(report["import_id"], int)
-    assert set(report) == {"status", "import_id", "files", "errors", "warnings"}
+    # cli.md's keys; the inferences of issue 9 may only come beside them.
+    assert set(report) >= {"status", "import_id", "files", "errors", "warnings"}
     assert [f["file"] for f in report["files"]] == [Path(p).name for p in paths]
     sheets = {(s["sheet"], s["kind"], s["rows"]) for f in report["files"] for s in f["sheets"]}
     assert sheets >= {
@@ -743,7 +744,7 @@ def test_reviewer_files_through_the_command_line(tmp_path, capsys):
     }
     for entry in report["files"]:
         for sheet in entry["sheets"]:
-            assert set(sheet) == {"sheet", "kind", "rows", "inserted", "updated", "unchanged"}
+            assert set(sheet) >= {"sheet", "kind", "rows", "inserted", "updated", "unchanged"}
     for message in report["warnings"]:
         assert set(message) == {"file", "sheet", "row", "column", "message"}
     code = main(["summary", "--db", db, "--json"])

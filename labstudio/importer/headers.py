@@ -212,6 +212,7 @@ _RULES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
 )
 
 _ALL_VARIANTS = {variant: name for name, variants in VARIANTS.items() for variant in variants}
+_LISTED = ("exact", "variant")  # a header found in VARIANTS as written
 FUZZY_CUTOFF = 82
 HEADER_SCAN_ROWS = 40
 MIN_HEADER_FIELDS = 2
@@ -254,8 +255,9 @@ class HeaderCell:
     text: str  # the header as written (trimmed)
     field: str | None  # None: not recognised
     scale: float = 1.0  # 10,000 for a header in 万元
-    how: str = "exact"  # exact | rule | fuzzy | manual
+    how: str = "exact"  # exact | variant | rule | fuzzy | manual (see match_header)
     hidden: bool = False  # a hidden column: a visible one naming the same field comes first
+    score: float | None = None  # a fuzzy match's score (0–100)
 
 
 @dataclass
@@ -284,22 +286,27 @@ def fold_header(raw: str) -> tuple[str, float]:
     return folded, scale
 
 
-def match_header(raw: str) -> tuple[str | None, str]:
-    """A header text → (field, how) or (None, '')."""
+def match_header(raw: str) -> tuple[str | None, str, float | None]:
+    """A header text → (field, how, fuzzy score) or (None, '', None).
+
+    how: "exact" (the template's header), "variant" (another listed way of writing it), "rule"
+    (a keyword rule: 经费支出 …), "fuzzy" (a typo, with rapidfuzz's score 0–100).
+    """
     folded, _ = fold_header(raw)
     if not folded or len(folded) > 30:
-        return None, ""
+        return None, "", None
     if folded in _ALL_VARIANTS:
-        return _ALL_VARIANTS[folded], "exact"
+        name = _ALL_VARIANTS[folded]
+        return name, "exact" if folded == VARIANTS[name][0] else "variant", None
     for all_of, none_of, name in _RULES:
         if all(word in folded for word in all_of) and not any(word in folded for word in none_of):
-            return name, "rule"
+            return name, "rule", None
     best = process.extractOne(
         folded, list(_ALL_VARIANTS), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
     )
     if best is not None:
-        return _ALL_VARIANTS[best[0]], "fuzzy"
-    return None, ""
+        return _ALL_VARIANTS[best[0]], "fuzzy", round(float(best[1]), 1)
+    return None, "", None
 
 
 def _row_cells(values: list[object]) -> list[HeaderCell]:
@@ -310,8 +317,8 @@ def _row_cells(values: list[object]) -> list[HeaderCell]:
         raw = text(value)
         if raw is None:
             continue
-        name, how = match_header(raw)
-        cells.append(HeaderCell(column, raw, name, fold_header(raw)[1], how))
+        name, how, score = match_header(raw)
+        cells.append(HeaderCell(column, raw, name, fold_header(raw)[1], how, score=score))
     return cells
 
 
@@ -354,7 +361,7 @@ def _merge_line_above(frame: pd.DataFrame, position: int, header: Header) -> Non
         return
     taken = {cell.column for cell in header.cells}
     have = {cell.field for cell in header.cells}
-    above = [c for c in _row_cells(values) if c.column not in taken and c.how == "exact"]
+    above = [c for c in _row_cells(values) if c.column not in taken and c.how in _LISTED]
     if not any(c.field not in have and c.field != "seq" for c in above):
         return
     header.cells = sorted(header.cells + above, key=lambda c: c.column)
@@ -370,7 +377,7 @@ def _merge_second_line(frame: pd.DataFrame, position: int, header: Header) -> No
     if any(v is not None and not isinstance(v, str) for v in values):
         return
     below = _row_cells(values)
-    if not below or any(cell.how != "exact" for cell in below):
+    if not below or any(cell.how not in _LISTED for cell in below):
         return
     by_column = {cell.column: cell for cell in header.cells}
     # The lower line must add something: a name under an empty or unrecognised upper cell.
@@ -388,3 +395,4 @@ def apply_overrides(header: Header, overrides: dict[str, str | None]) -> None:
         if cell.text in overrides:
             cell.field = overrides[cell.text]
             cell.how = "manual"
+            cell.score = None

@@ -64,33 +64,48 @@ KIND_FIELDS = {
 }
 
 
+_NAMED = {"name", "name_leader"}
+# Kind → the fields whose presence decides it, in the order detect_kind tries them.
+_DECIDING = (
+    (REVOCATIONS, {"ground", "revoked_on"}),
+    (FUNDS, {"amount", "income", "expense", "debit", "credit"}),
+    (ASSESSMENTS, {"score", "grade"}),
+    (
+        STUDIOS,
+        {
+            "unit",
+            "leader",
+            "leader_title",
+            "type",
+            "batch",
+            "achievements",
+            "honours",
+            "stage",
+            "named_on",
+            "class",
+            "name_leader",
+        },
+    ),
+)
+
+
 def detect_kind(header: Header) -> str:
     """Revocations, then funds, then assessments, then a roster; else skipped."""
     fields = {cell.field for cell in header.cells if cell.field}
-    named = bool(fields & {"name", "name_leader"})
-    if not named:
+    if not fields & _NAMED:
         return SKIPPED
-    if fields & {"ground", "revoked_on"}:
-        return REVOCATIONS
-    if fields & {"amount", "income", "expense", "debit", "credit"}:
-        return FUNDS
-    if fields & {"score", "grade"}:
-        return ASSESSMENTS
-    roster = {
-        "unit",
-        "leader",
-        "leader_title",
-        "type",
-        "batch",
-        "achievements",
-        "honours",
-        "stage",
-        "named_on",
-        "class",
-    }
-    if fields & roster or "name_leader" in fields:
-        return STUDIOS
+    for kind, deciding in _DECIDING:
+        if fields & deciding:
+            return kind
     return SKIPPED
+
+
+def kind_evidence(header: Header, kind: str) -> list[str]:
+    """The headers, as written, that made the sheet this kind: its studio-name column and the
+    columns of the first rule that fitted (考核得分, 考核等次 for assessment results)."""
+    deciding = dict(_DECIDING).get(kind, set()) | _NAMED
+    # Before resolve_fields: 日期 in a revocation list is still the generic 'date'.
+    return [cell.text for cell in header.cells if cell.field in deciding]
 
 
 def resolve_fields(header: Header, kind: str) -> None:

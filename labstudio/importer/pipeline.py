@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from labstudio import db, store
-from labstudio.domain import DISALLOWED, MAX_HONOURS
+from labstudio.domain import DISALLOWED, MAX_HONOURS, STANDARD_GRANT
 from labstudio.importer import kinds as K
+from labstudio.importer import years as Y
 from labstudio.importer.headers import (
     FIELD_LABELS,
     Header,
@@ -31,6 +32,7 @@ from labstudio.importer.headers import (
     find_header,
     mark_hidden,
 )
+from labstudio.importer.inferences import SheetInferences
 from labstudio.importer.reading import RawSheet, read_csv, read_excel, read_many
 from labstudio.importer.safety import UnreadableFile, check_file
 from labstudio.importer.validate import Message, Messages, StudioIndex, conflicting_rows
@@ -63,7 +65,6 @@ from labstudio.importer.values import (
     split_honours,
     split_name_leader,
     text,
-    year_in,
 )
 
 ROW = "_row"  # the Excel row (CSV line) number a parsed row came from
@@ -95,6 +96,10 @@ class SheetPreview:
     rows: int
     skipped: int
     first_rows: pd.DataFrame
+    inferences: dict = field(default_factory=dict)  # SheetInferences.as_dict()
+    # An assessment sheet whose one year (not a 年度 column, not years side by side) can be set
+    # by hand on the upload page.
+    year_settable: bool = False
 
 
 @dataclass
@@ -107,27 +112,23 @@ class ImportOutcome:
     exit_code: int
     staged: store.Staged | None
     previews: list[SheetPreview] = field(default_factory=list)
+    # Values assumed per studio: [{"default": "standard_grant", "amount", "why", "studios"}].
+    defaults: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        """Exactly the report shape of cli.md."""
+        """The report of cli.md, its keys first; beside them, per sheet, every inference
+        (SheetInferences: header row, kind_from, columns, year and year_from …) and, at the
+        top, the defaults applied per studio."""
         return {
             "status": self.status,
             "import_id": self.import_id,
             "files": [
-                {
-                    "file": entry["file"],
-                    "sheets": [
-                        {
-                            key: sheet[key]
-                            for key in ("sheet", "kind", "rows", "inserted", "updated", "unchanged")
-                        }
-                        for sheet in entry["sheets"]
-                    ],
-                }
+                {"file": entry["file"], "sheets": [dict(sheet) for sheet in entry["sheets"]]}
                 for entry in self.files
             ],
             "errors": [m.as_dict() for m in self.errors],
             "warnings": [m.as_dict() for m in self.warnings],
+            "defaults": self.defaults,
         }
 
 
@@ -147,7 +148,11 @@ class Sheet:
     data: pd.DataFrame | None = None  # raw cells of the data rows, columns = field names
     parsed: pd.DataFrame | None = None
     note: str | None = None
-    year_hint: int | None = None  # the year the score / grade headers name (2023年得分)
+    # Step 2 of the year precedence (years.py): score / grade column → the year its header names.
+    header_years: dict[int, Y.YearSource] = field(default_factory=dict)
+    year_by_hand: int | None = None  # set on the upload page (or --sheet-year)
+    analyst: str | None = None
+    record: SheetInferences = field(default_factory=SheetInferences)
     # A field read from another field's column: {"score": "grade"} for 88 in a 考核结果 column.
     aliases: dict[str, str] = field(default_factory=dict)
     # (codes, distinct values) of the text columns of `data`, found once in _locate and reused
@@ -233,18 +238,33 @@ def _locate(sheet: Sheet, overrides: Mapping[str, str | None] | None) -> None:
     if overrides:
         apply_overrides(header, overrides)
     kind = K.detect_kind(header)
+    sheet.record.header_row = header.row
+    sheet.record.kind_from = K.kind_evidence(header, kind)
     K.resolve_fields(header, kind)
     sheet.header = header
     sheet.kind = kind
     position = frame.index.get_loc(header.row)
+    # A title merged across the table reads once, not once per column it covers.
     sheet.titles = [
-        " ".join(t for t in (text(v) for v in frame.iloc[i].tolist()) if t) for i in range(position)
+        " ".join(dict.fromkeys(t for t in (text(v) for v in frame.iloc[i].tolist()) if t))
+        for i in range(position)
+    ]
+    if kind == K.ASSESSMENTS:
+        sheet.record.assessment = True
+        _year_columns(sheet, header, position)
+    sheet.record.columns = [
+        {
+            # score@2023 (a table of years side by side) shows as what it is: a score.
+            "column": c.text,
+            "field": c.field.split("@")[0] if c.field else None,
+            "how": c.how if c.field else None,
+            "score": c.score,
+        }
+        for c in header.cells
     ]
     if kind == K.SKIPPED:
         sheet.skipped = len(frame)
         return
-    if kind == K.ASSESSMENTS:
-        sheet.year_hint = _year_columns(header, frame, position)
     body = frame.iloc[position + header.rows_used :]
     fields = header.fields()
     data = pd.DataFrame(index=body.index)
@@ -304,31 +324,23 @@ def _wanted(name: str | None, kind: str) -> bool:
     return bool(name) and name.split("@")[0] in K.KIND_FIELDS[kind]
 
 
-def _year_columns(header: Header, frame: pd.DataFrame, position: int) -> int | None:
-    """Score and grade columns that name their year: '2022年得分', or 得分 under a merged
-    '2022年度考核'. Several years: the sheet is a table of years side by side, and the columns
-    become fields score@2022, grade@2022 … Returns the year when they all name the same one.
-    A sheet with a 年度 column keeps it."""
+def _year_columns(sheet: Sheet, header: Header, position: int) -> None:
+    """Step 2 of the year precedence (years.py): score and grade columns that name their year,
+    '2022年得分', or 得分 under a group header '2022年度考核' merged over only the result columns.
+    Several years: the sheet is a table of years side by side, and the columns become fields
+    score@2022, grade@2022 … A sheet with a 年度 column keeps it (the tags are then only
+    compared with it)."""
+    cells = [(c.column, c.text) for c in header.cells if c.field in ("score", "grade")]
+    # The header's own lines, lowest first, and the line just above it.
+    lines = range(position + header.rows_used - 1, max(position - 1, 0) - 1, -1)
+    tagged = Y.header_years(cells, sheet.raw.frame, sheet.raw.merged, lines)
+    sheet.header_years = tagged
     if any(cell.field == "year" for cell in header.cells):
-        return None
-    top = max(position - 1, 0)
-    tagged: dict[int, int] = {}
-    for cell in header.cells:
-        if cell.field not in ("score", "grade"):
-            continue
-        lines = range(position + header.rows_used - 1, top - 1, -1)
-        texts = [cell.text] + [text(frame.iat[line, cell.column]) for line in lines]
-        year = next((y for y in map(year_in, texts) if y is not None), None)
-        if year is not None:
-            tagged[cell.column] = year
-    years = set(tagged.values())
-    if len(years) == 1:
-        return years.pop()
-    if len(years) > 1:
+        return
+    if len({source.year for source in tagged.values()}) > 1:
         for cell in header.cells:
             if cell.column in tagged:
-                cell.field = f"{cell.field}@{tagged[cell.column]}"
-    return None
+                cell.field = f"{cell.field}@{tagged[cell.column].year}"
 
 
 def _score_like(value: object) -> bool:
@@ -353,6 +365,16 @@ def _scores_and_grades_in_one_column(sheet: Sheet, data: pd.DataFrame) -> None:
         if source in data and target not in data:
             moved = map_column(data[source], like).fillna(False).astype(bool)
             if moved.any():
+                examples = data[source][moved].map(text).value_counts()
+                sheet.record.canonicalised.append(
+                    {
+                        "field": target,
+                        "column": sheet.column(source),
+                        "value": f"读作{FIELD_LABELS[target]}",
+                        "count": int(moved.sum()),
+                        "examples": examples.index[:2].tolist(),
+                    }
+                )
                 data[target] = data[source].where(moved, None)
                 data[source] = data[source].where(~moved, None)
                 sheet.aliases[target] = source
@@ -504,6 +526,28 @@ class _Parser:
     def text(self, name: str) -> pd.Series:
         return self.mapped(name, text)
 
+    def canonical(
+        self,
+        name: str,
+        results: pd.Series,
+        rows: pd.Series | None = None,
+        field_name: str | None = None,
+        shown: dict | None = None,
+    ) -> None:
+        """Record, for the report, the cells of `name` read as another (canonical) value."""
+        found = self.distinct(name)
+        if found is None:
+            return
+        mask = np.ones(len(self.data), dtype=bool) if rows is None else rows.to_numpy(dtype=bool)
+        self.sheet.record.canonical_values(
+            field_name or name.split("@")[0], self.sheet.column(name), found, results, mask, shown
+        )
+
+    def default(self, name: str | None, value: object, rows: pd.Series, why: str) -> None:
+        """Record, for the report, a value the importer filled in for these rows."""
+        column = self.sheet.column(name) if name else None
+        self.sheet.record.default(name, column, value, int(rows.sum()), why)
+
     def studio_names(self) -> tuple[pd.Series, pd.Series, str]:
         """(name, leader from a combined cell, the field the name came from)."""
         if "name" in self.data:
@@ -519,8 +563,9 @@ class _Parser:
 
     def units(self) -> pd.Series:
         units = self.text("unit")
-        default = _title_unit(self.sheet.titles)
+        default, line = _title_unit(self.sheet.titles)
         if default:
+            self.default("unit", default, units.isna(), f"取自标题行“{Y.shorten(line)}”")
             units = units.where(units.notna(), default)
         return units
 
@@ -530,12 +575,13 @@ class _Parser:
         return result
 
 
-def _title_unit(titles: list[str]) -> str | None:
+def _title_unit(titles: list[str]) -> tuple[str | None, str]:
+    """(the unit a title line names, that line): 填报单位：青岛市市立医院."""
     for line in titles:
         match = _TITLE_UNIT.search(line)
         if match:
-            return match.group(1).strip()
-    return None
+            return match.group(1).strip(), line
+    return None, ""
 
 
 def _needs_studio(p: _Parser, names: pd.Series, source: str) -> pd.Series:
@@ -584,27 +630,26 @@ def _parse_studios(p: _Parser) -> pd.DataFrame:
         ),
         group="honours",
     )
+    types = p.parse(
+        "type", parse_type_value, "工作室类型", "请填写 技术创新型、服务创新型 或 管理创新型。"
+    )
+    batches = p.parse(
+        "batch", parse_batch_value, "批次", "请填写 第一批、第二批、第三批 或数字 1、2、3。"
+    )
+    stages = p.parse(
+        "stage", parse_stage, "阶段", "请填写 创建管理、委级命名、推荐市总工会 或 推荐省医务工会。"
+    )
+    for name, values in (("type", types), ("batch", batches), ("stage", stages)):
+        p.canonical(name, values, keep)
     frame = p.frame(
         {
             "unit": units,
             "name": names,
             "leader": leaders,
             "leader_title": p.text("leader_title"),
-            "type": p.parse(
-                "type",
-                parse_type_value,
-                "工作室类型",
-                "请填写 技术创新型、服务创新型 或 管理创新型。",
-            ),
-            "batch": p.parse(
-                "batch", parse_batch_value, "批次", "请填写 第一批、第二批、第三批 或数字 1、2、3。"
-            ),
-            "stage": p.parse(
-                "stage",
-                parse_stage,
-                "阶段",
-                "请填写 创建管理、委级命名、推荐市总工会 或 推荐省医务工会。",
-            ),
+            "type": types,
+            "batch": batches,
+            "stage": stages,
             "named_on": p.parse(
                 "named_on",
                 parse_date,
@@ -626,38 +671,120 @@ def _parse_results_base(p: _Parser) -> tuple[pd.Series, pd.Series, str, pd.Serie
 
 
 def _parse_assessments(p: _Parser) -> pd.DataFrame:
+    """Results with their year, by the precedence of years.py (the record says where from)."""
     names, units, source, keep = _parse_results_base(p)
     sheet = p.sheet
+    record = sheet.record
     side_by_side = sorted({int(c.split("@")[1]) for c in p.data.columns if "@" in c})
     if side_by_side:
         return _parse_years_side_by_side(p, names, units, keep, side_by_side)
-    fallback = sheet.year_hint or year_in(*sheet.titles, sheet.name, Path(sheet.file).stem)
-    years = p.parse("year", parse_year, "年度", "请填写四位数年度，例如 2023。")
+    decision = Y.sheet_year(
+        list(dict.fromkeys(sheet.header_years.values())),
+        sheet.titles,
+        sheet.name,
+        sheet.file,
+        sheet.year_by_hand,
+        sheet.analyst,
+    )
+    record.year_not_from = [Y.shorten(e) for e in dict.fromkeys(decision.events)]
+    has_column = "year" in p.data
+    if has_column and sheet.year_by_hand is not None:
+        p.messages.error(
+            sheet.file,
+            sheet.name,
+            sheet.header.row,
+            sheet.column("year"),
+            "这张表有“年度”列，年度按这一列逐行导入，不能再为整张表指定年度。"
+            "如果年度列有误，请改正表格后重新上传。",
+        )
+    column_years = p.parse("year", parse_year, "年度", "请填写四位数年度，例如 2023。")
+    unreadable = p.unreadable["year"]
+    from_column = column_years.notna()
+    sheet_rows = ~from_column & ~unreadable & keep
+    fallback = decision.year
+    if fallback is not None and not Y.in_range(fallback) and sheet_rows.any():
+        p.messages.error(
+            sheet.file,
+            sheet.name,
+            sheet.header.row,
+            None,
+            f"考核年度 {fallback}（{decision.source.describe()}）超出 "
+            f"{Y.FIRST_YEAR}–{Y.LAST_YEAR} 的范围。请核对年度。",
+        )
+        fallback = None
+    years = column_years
     if fallback is not None:
-        years = years.where(years.notna() | p.unreadable["year"], fallback)
-    missing = years.isna() & keep & ~p.unreadable["year"]
+        years = column_years.where(~sheet_rows, fallback)
+        if sheet_rows.any():
+            for warning in decision.warnings:
+                p.messages.warning(sheet.file, sheet.name, sheet.header.row, None, warning)
+    missing = years.isna() & keep & ~unreadable
     if missing.any():
-        if "year" in p.data:
+        question = decision.question or Y.no_year_question(decision.events)
+        if has_column:
             p.error(
                 years.index[missing],
                 "year",
-                "年度为空，表头和文件名里也没有写年度。请填写考核年度，例如 2023。",
+                "年度为空，表头、标题和文件名里也不能确定年度。请填写考核年度，例如 2023。"
+                + ("" if decision.question is None else question),
                 group="no-year",
             )
         else:
-            p.messages.error(
-                sheet.file,
-                sheet.name,
-                sheet.header.row,
-                None,
-                "不知道这张考核表是哪一年的：表中没有“年度”列，标题和文件名里也没有年度。"
-                "请加上“年度”列，或在标题里写明（例如“2023年度考核结果”）。",
-            )
-    out_of_range = years.map(lambda y: y is not None and not 2000 <= y <= 2100).astype(bool)
+            p.messages.error(sheet.file, sheet.name, sheet.header.row, None, question)
+    out_of_range = years.map(lambda y: y is not None and not Y.in_range(y)).astype(bool)
     if out_of_range.any():
-        p.error(years.index[out_of_range], "year", "年度超出 2000–2100 的范围。请核对年度。")
+        p.error(
+            years.index[out_of_range],
+            "year",
+            f"年度超出 {Y.FIRST_YEAR}–{Y.LAST_YEAR} 的范围。请核对年度。",
+        )
         years = years.where(~out_of_range, None)
-    return _results(p, names, units, keep, years, "score", "grade", warn_empty=True)
+    if has_column:
+        in_column = column_years[from_column & keep & ~out_of_range]
+        warning = Y.column_disagreement(
+            sheet.column("year"), in_column.unique().tolist(), decision.source
+        )
+        if warning:
+            p.messages.warning(
+                sheet.file, sheet.name, sheet.header.row, sheet.column("year"), warning
+            )
+    frame = _results(p, names, units, keep, years, "score", "grade", warn_empty=True)
+    _record_years(sheet, decision, frame, from_column)
+    return frame
+
+
+def _record_years(
+    sheet: Sheet, decision: Y.YearDecision, frame: pd.DataFrame, from_column: pd.Series
+) -> None:
+    """The sheet's year, where it came from, and how many results each source gave."""
+    record = sheet.record
+    record.year_by_hand = decision.source is not None and decision.source.kind == Y.MANUAL
+    if record.year_by_hand and decision.previous is not None:
+        record.year_found = f"{decision.previous.year}（{decision.previous.describe()}）"
+    column_rows = from_column.reindex(frame.index, fill_value=False).to_numpy(dtype=bool)
+    entries = []
+    if column_rows.any():
+        label = f"{Y.SOURCE_LABELS[Y.COLUMN]}：{sheet.column('year')}"
+        counts = frame.loc[column_rows, "year"].value_counts().sort_index()
+        entries += [{"year": int(y), "year_from": label, "rows": int(n)} for y, n in counts.items()]
+    if (~column_rows).any() and decision.source is not None:
+        rows = int((~column_rows).sum())
+        entries.append(
+            {"year": decision.year, "year_from": decision.source.describe(), "rows": rows}
+        )
+    record.years = entries
+    distinct = {entry["year"] for entry in entries}
+    record.year = distinct.pop() if len(distinct) == 1 else None
+    if not entries:
+        # Nothing imported yet (an error, or no rows): say what the sheet's year would be.
+        record.year = decision.year
+        record.year_from = decision.source.describe() if decision.source else None
+    elif len(entries) == 1:
+        record.year_from = entries[0]["year_from"]
+    else:
+        record.year_from = "；".join(
+            f"{e['year']}：{e['year_from']}（{e['rows']} 行）" for e in entries
+        )
 
 
 def _parse_years_side_by_side(
@@ -676,10 +803,23 @@ def _parse_years_side_by_side(
             group="no-result",
         )
     frames = []
+    record = p.sheet.record
     for year in years:
         column = pd.Series(year, index=p.data.index, dtype=object)
         score, grade = f"score@{year}", f"grade@{year}"
-        frames.append(_results(p, names, units, keep & ~nothing, column, score, grade))
+        frame = _results(p, names, units, keep & ~nothing, column, score, grade)
+        frames.append(frame)
+        tags = [t for t in p.sheet.header_years.values() if t.year == year]
+        record.years.append({"year": year, "year_from": tags[0].describe(), "rows": len(frame)})
+        if not Y.in_range(year):
+            p.messages.error(
+                p.sheet.file,
+                p.sheet.name,
+                p.sheet.header.row,
+                tags[0].text,
+                f"表头写的年度 {year} 超出 {Y.FIRST_YEAR}–{Y.LAST_YEAR} 的范围。请核对年度。",
+            )
+    record.year_from = "；".join(f"{e['year']}：{e['year_from']}" for e in record.years)
     return pd.concat(frames)
 
 
@@ -707,7 +847,9 @@ def _results(
             group="score-range",
         )
         scores = scores.where(~outside, None)
+    scores = _in_cents(p, score_field, scores, "考核得分")
     grades = p.parse(grade_field, parse_grade, "考核等次", "请填写 优秀、合格 或 不合格。")
+    p.canonical(grade_field, grades, keep)
     empty = scores.isna() & grades.isna() & keep
     empty &= ~p.unreadable[score_field] & ~outside & ~p.unreadable[grade_field]
     if empty.any():
@@ -743,6 +885,35 @@ def _results(
     return frame[keep & frame["year"].notna()]
 
 
+# What the ledger's DECIMAL(14, 2) holds, in yuan.
+MAX_AMOUNT = 10**12
+
+
+def _in_cents(p: _Parser, name: str, values: pd.Series, what: str) -> pd.Series:
+    """Scores and amounts as the database keeps them, to the cent (two decimals): a value with
+    more is rounded half up, with a warning at the cell, never cut off in silence by the store.
+    (Both are never negative here: a negative amount is an error already.)"""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        more = np.abs(numbers * 100 - np.round(numbers * 100)) > 1e-6
+        # 88.335 is 88.33499… in binary: the small nudge makes it round up, as written.
+        cents = np.floor(numbers * 100 + 0.5 + 1e-7) / 100
+    if not more.any():
+        return values
+    before = pd.Series(numbers, index=values.index)
+    after = pd.Series(cents, index=values.index)
+    p.warning(
+        values.index[more],
+        name,
+        lambda row: (
+            f"{what} {before.loc[row]:g} 有两位以上小数，按四舍五入记为 {after.loc[row]:.2f}"
+            "（数据库保留两位小数）。请核对。"
+        ),
+        group=f"cents-{name}",
+    )
+    return values.where(~more, after.astype(object))
+
+
 def _grade_for(score: float) -> str:
     if score >= EXCELLENT_FROM:
         return "优秀"
@@ -756,8 +927,10 @@ def _parse_revocations(p: _Parser) -> pd.DataFrame:
     reasons = p.text("ground")
     notes = p.text("reason_note")
     grounds = p.map("ground", parse_ground)
+    p.canonical("ground", grounds, keep)
     no_reason = grounds.isna() & keep
     if no_reason.any():
+        p.default("ground", "其他", no_reason, "没有填写撤销原因")
         p.warning(
             names.index[no_reason],
             "ground" if "ground" in p.data else None,
@@ -818,7 +991,19 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
                 group="negative",
             )
             values = values.where(~negative, None)
-        unreadable = p.unreadable[name] | negative
+        huge = (numbers >= MAX_AMOUNT).fillna(False).astype(bool)
+        if huge.any():
+            p.error(
+                values.index[huge],
+                name,
+                lambda row: (
+                    f"金额 {numbers.loc[row]:,.2f} 元超出可以记录的范围。请核对金额和单位（元、万元）。"
+                ),
+                group="huge",
+            )
+            values = values.where(~huge, None)
+        values = _in_cents(p, name, values, "金额")
+        unreadable = p.unreadable[name] | negative | huge
         return values, unreadable
 
     if not {"amount", "income", "expense"} & set(p.data) and {"debit", "credit"} & set(p.data):
@@ -845,6 +1030,16 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
                 )
         from_category = p.mapped("category", parse_direction)
         from_category = from_category.where(from_category == "grant", None)
+        counted = keep & values.notna()
+        p.canonical("direction", direction, counted, shown=_DIRECTIONS)
+        by_category = counted & direction.isna() & from_category.notna()
+        p.canonical("category", from_category, by_category, "direction", _DIRECTIONS)
+        p.default(
+            "direction",
+            _DIRECTIONS["expense"],
+            counted & direction.isna() & from_category.isna(),
+            "没有注明收入还是支出（没有“收支”列，或这一格为空），按支出导入",
+        )
         direction = direction.where(direction.notna(), from_category).fillna("expense")
         missing = values.isna() & ~unreadable & keep
         if missing.any():
@@ -880,15 +1075,19 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
     for values, direction, amount_field in parts:
         is_expense = direction == "expense"
         # parse_category reads a cell as text itself: map the raw cells (once per sheet).
-        category = p.mapped("category", parse_category)
+        written = p.mapped("category", parse_category)
         described = p.mapped("description", parse_category)
-        category = category.where(category.notna(), described)
+        category = written.where(written.notna(), described)
         grant_words = p.mapped("category", parse_direction) == "grant"
         category = category.where(~(grant_words & ~is_expense), None)
         category = category.where(is_expense, None)
         rows = values.notna() & keep
+        spent = rows & is_expense
+        p.canonical("category", written, spent & written.notna())
+        p.canonical("description", described, spent & written.isna(), "category")
         missing_use = rows & is_expense & category.isna()
         if missing_use.any():
+            p.default("category", DISALLOWED, missing_use, "支出没有填写用途")
             p.warning(
                 values.index[missing_use],
                 "category" if "category" in p.data else amount_field,
@@ -935,6 +1134,9 @@ def _parse_ledger(p: _Parser) -> pd.DataFrame:
         )
     return pd.concat(frames).sort_values(ROW, kind="stable")
 
+
+# How a ledger line's direction shows in the report.
+_DIRECTIONS = {"grant": "收入（拨款）", "expense": "支出"}
 
 _PARSERS = {
     K.STUDIOS: _parse_studios,
@@ -1057,6 +1259,7 @@ def _ignored_notes(sheet: Sheet, messages: Messages) -> None:
             label = FIELD_LABELS.get(cell.field, cell.field)
             why = f"{K.KIND_LABELS[sheet.kind]}不需要“{label}”，这一列已忽略。"
         messages.warning(sheet.file, sheet.name, sheet.header.row, cell.text, why)
+        sheet.record.ignored.append({"column": cell.text, "why": why})
 
 
 # ---------------------------------------------------------------------------- matching, staging
@@ -1201,6 +1404,7 @@ def _failed_without_revocation(
 def _stage(frame: pd.DataFrame, columns: list[str], sheet: Sheet) -> pd.DataFrame:
     staged = frame[columns].copy()
     staged[store.SOURCE] = sheet.source
+    staged[store.SOURCE_ROW] = frame[ROW].to_numpy()
     return staged
 
 
@@ -1230,6 +1434,26 @@ def _parse_sheet(sheet: Sheet, messages: Messages) -> None:
         messages.warning(sheet.file, sheet.name, sheet.header.row, None, "表头下面没有数据行。")
 
 
+def _unused_years(
+    by_hand: Mapping[tuple[str, str | None], int], sheets: list[Sheet], messages: Messages
+) -> None:
+    """A year set by hand for a sheet that is not an assessment sheet of this call: say so."""
+    for (file, sheet_name), year in by_hand.items():
+        if not any(
+            s.file == file and sheet_name in (None, s.name) and s.kind == K.ASSESSMENTS
+            for s in sheets
+        ):
+            where = f"“{sheet_name}”" if sheet_name else "任何一张工作表"
+            messages.error(
+                file,
+                sheet_name or "",
+                None,
+                None,
+                f"为{where}指定了年度 {year}，但这次导入里没有这样的考核结果表。"
+                "请核对文件名和工作表名。",
+            )
+
+
 def _load(item: Path | tuple[str, bytes]) -> tuple[str, bytes]:
     if isinstance(item, tuple):
         return item[0], item[1]
@@ -1251,12 +1475,16 @@ def import_files(
     dry_run: bool = False,
     user_name: str | None = None,
     overrides: Mapping[tuple[str, str], Mapping[str, str | None]] | None = None,
+    years_by_hand: Mapping[tuple[str, str | None], int] | None = None,
 ) -> ImportOutcome:
     """Import files (paths, or (display name, bytes) for uploads) in one transaction.
 
     `overrides` fixes column mappings by hand: {(file, sheet): {header as written: field or None}}.
+    `years_by_hand` sets the year of assessment sheets: {(file, sheet): 2023}; sheet None: every
+    assessment sheet of the file. Both are recorded with the import (its report).
     """
     messages = Messages()
+    by_hand = dict(years_by_hand or {})
     names: list[str] = []
     hashes: list[str] = []
     sheets: list[Sheet] = []
@@ -1285,7 +1513,8 @@ def import_files(
         own = Messages()
         if not isinstance(raws, UnreadableFile):
             for raw in raws:
-                sheet = Sheet(file=name, file_index=number, raw=raw)
+                sheet = Sheet(file=name, file_index=number, raw=raw, analyst=user_name)
+                sheet.year_by_hand = by_hand.get((name, raw.name), by_hand.get((name, None)))
                 if not raw.visible:
                     sheet.note = "隐藏的工作表"
                 else:
@@ -1326,6 +1555,7 @@ def import_files(
         sheet_messages.append(own)
     for own in sheet_messages:
         messages.extend(own)
+    _unused_years(by_hand, sheets, messages)
 
     index = StudioIndex.from_database(con)
     roster_parts: list[tuple[Sheet, pd.DataFrame]] = []
@@ -1407,7 +1637,11 @@ def import_files(
     if not messages.errors:
         report = _report(names, file_sheets, {}, messages)
         try:
-            import_id, by_source = _commit(con, staged, names, hashes, report, user_name, dry_run)
+            import_id, by_source, outcome.defaults = _commit(
+                con, staged, names, hashes, report, user_name, dry_run
+            )
+        except store.StagedValueError as exc:
+            _refused_value(exc, sheets, messages)
         except Exception as exc:  # noqa: BLE001 - a database refusal must not look like success
             messages.error("", "", None, None, f"写入数据库时出错，没有写入任何数据：{exc}")
         else:
@@ -1419,6 +1653,61 @@ def import_files(
         outcome.import_id = None
         outcome.exit_code = 2 if messages.unreadable else 1
     return outcome
+
+
+def _refused_value(exc: store.StagedValueError, sheets: list[Sheet], messages: Messages) -> None:
+    """The store refused a value the parsers let through: a defect of labstudio, said as such,
+    at the cell it came from."""
+    sheet = next((s for s in sheets if s.source == exc.source), None)
+    column = sheet.column(exc.column) if sheet is not None else None
+    messages.error(
+        sheet.file if sheet else "",
+        sheet.name if sheet else "",
+        exc.row,
+        column or FIELD_LABELS.get(exc.column, exc.column),
+        f"这个值（{exc.value!r}）不能存为{FIELD_LABELS.get(exc.column, exc.column)}：{exc.reason}。"
+        "导入程序本应在检查时指出它，这是 labstudio 的缺陷；没有写入任何数据。"
+        "请改正这个单元格后重新导入，并把文件交给维护人员。",
+    )
+
+
+def _standard_grants(cur: duckdb.DuckDBPyConnection, staged: store.Staged) -> list[dict]:
+    """The studios of this import that no grant is recorded for, in the database or in the
+    import: the figures count them as granted the standard 10,000 yuan (queries._BUDGET)."""
+    pairs = [staged.studios[["unit", "name"]].set_axis(["unit", "studio"], axis=1)]
+    for frame in (staged.assessments, staged.revocations, staged.ledger):
+        pairs.append(frame[["unit", "studio"]])
+    named = pd.concat(pairs, ignore_index=True).dropna().drop_duplicates()
+    if named.empty:
+        return []
+    granted = cur.execute(
+        """SELECT u.name AS unit, s.name AS studio FROM studios s JOIN units u USING (unit_id)
+           WHERE s.studio_id IN (SELECT studio_id FROM ledger WHERE direction = 'grant')"""
+    ).df()
+    ledger = staged.ledger
+    if len(ledger):
+        granted = pd.concat(
+            [granted, ledger.loc[ledger["direction"] == "grant", ["unit", "studio"]]]
+        )
+    known = pd.MultiIndex.from_frame(granted.astype(object)) if len(granted) else None
+    keys = pd.MultiIndex.from_frame(named)
+    without = named[~keys.isin(known)] if known is not None else named
+    if without.empty:
+        return []
+    without = without.sort_values(["unit", "studio"], kind="stable")
+    return [
+        {
+            "default": "standard_grant",
+            "field": "granted",
+            "value": float(STANDARD_GRANT),
+            "why": (
+                f"没有拨款记录的工作室，经费按市医务工会标准拨款 {STANDARD_GRANT:,} 元计算"
+                "（超支判断用它）；有拨款记录后按实际拨款计算"
+            ),
+            "count": len(without),
+            "studios": without.to_dict("records"),
+        }
+    ]
 
 
 # Sequences the store draws ids from, with the column each one numbers.
@@ -1462,6 +1751,7 @@ def _commit(con, staged, names, hashes, report, user_name, dry_run):
         scratch = _scratch_copy(con)
         try:
             with db.write(scratch) as cur:
+                report["defaults"] = defaults = _standard_grants(cur, staged)
                 result = store.commit(
                     cur,
                     staged,
@@ -1473,8 +1763,9 @@ def _commit(con, staged, names, hashes, report, user_name, dry_run):
                 )
         finally:
             scratch.close()
-        return None, result.by_source
+        return None, result.by_source, defaults
     with db.write(con) as cur:
+        report["defaults"] = defaults = _standard_grants(cur, staged)
         result = store.commit(
             cur,
             staged,
@@ -1484,7 +1775,7 @@ def _commit(con, staged, names, hashes, report, user_name, dry_run):
             report=report,
             user_name=user_name,
         )
-    return result.import_id, result.by_source
+    return result.import_id, result.by_source, defaults
 
 
 def _report(names, file_sheets, by_source, messages) -> dict:
@@ -1502,6 +1793,7 @@ def _report(names, file_sheets, by_source, messages) -> dict:
                     "updated": counts.updated,
                     "unchanged": counts.unchanged,
                     "skipped": sheet.skipped,
+                    **sheet.record.as_dict(),
                 }
             )
         files.append({"file": name, "sheets": entries})
@@ -1510,23 +1802,21 @@ def _report(names, file_sheets, by_source, messages) -> dict:
 
 def _preview(sheet: Sheet) -> SheetPreview:
     header = sheet.header
-    columns = (
-        [
-            # score@2023 (a table of years side by side) shows as what it is: a score.
-            {"column": c.text, "field": c.field.split("@")[0] if c.field else None, "how": c.how}
-            for c in header.cells
-        ]
-        if header
-        else []
-    )
     first = sheet.data.head(PREVIEW_ROWS) if sheet.data is not None else pd.DataFrame()
+    settable = (
+        sheet.kind == K.ASSESSMENTS
+        and header is not None
+        and not any(c.field == "year" or "@" in (c.field or "") for c in header.cells)
+    )
     return SheetPreview(
         sheet.file,
         sheet.name,
         sheet.kind,
         header.row if header else None,
-        columns,
+        sheet.record.columns,
         sheet.rows,
         sheet.skipped,
         first,
+        inferences=sheet.record.as_dict(),
+        year_settable=settable,
     )
