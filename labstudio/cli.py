@@ -155,6 +155,20 @@ def _print_import(report: dict) -> None:
                 f"  {sheet['sheet']}：{label('import.kind.' + sheet['kind'])}，{sheet['rows']} 行"
                 f"（新增 {sheet['inserted']}，更新 {sheet['updated']}，未变 {sheet['unchanged']}）"
             )
+            if sheet["kind"] == "assessments":
+                year = sheet.get("year")
+                print(
+                    f"    考核年度：{year if year is not None else '未能确定'}"
+                    + (f"（{sheet['year_from']}）" if sheet.get("year_from") else "")
+                )
+    for default in report.get("defaults", []):
+        if default["default"] == "standard_grant":
+            names = "、".join(s["studio"] for s in default["studios"][:5])
+            more = " 等" if default["count"] > 5 else ""
+            print(
+                f"按标准拨款 {default['value']:,.0f} 元计算经费（没有拨款记录）的工作室 "
+                f"{default['count']} 家：{names}{more}（--json 列出全部）"
+            )
     for severity, items in (("错误", report["errors"]), ("提示", report["warnings"])):
         for item in items:
             where = "，".join(

@@ -92,9 +92,7 @@ def test_dry_run_reports_the_counts_and_writes_nothing(con, tmp_path):
 def test_history_records_files_hashes_and_report(con, tmp_path):
     path = annex2_workbook(tmp_path / "名单.xlsx")
     outcome = import_files(con, [path], user_name="analyst")
-    files, sha, report_text = con.execute(
-        "SELECT files, sha256, report FROM imports"
-    ).fetchall()[0]
+    files, sha, report_text = con.execute("SELECT files, sha256, report FROM imports").fetchall()[0]
     assert files == ["名单.xlsx"]
     assert sha == [hashlib.sha256(path.read_bytes()).hexdigest()]
     assert json.loads(report_text)["files"][0]["sheets"][0]["rows"] == 3

@@ -87,3 +87,63 @@ def test_a_bad_file_shows_errors_and_cannot_be_committed(analyst, tmp_path: Path
     assert list(errors.columns) == ["文件", "工作表", "行号", "列", "说明"]
     assert errors["说明"].str.startswith("找不到").all()
     assert errors["说明"].str.contains("最接近|请").all()  # what to do, not cut off
+
+
+def _unyeared_workbook(tmp_path: Path) -> bytes:
+    """A roster and an assessment sheet in one workbook; the results name no year, only the
+    dates the inspection took place (the usual next-year dates)."""
+    from tests.importer_builders import annex2_rows
+
+    results = assessment_rows(title="考核时间：2024年1月8日—1月19日")
+    sheets = {"名单": annex2_rows(), "考核": results}
+    return write_xlsx(tmp_path / "考核结果.xlsx", sheets, merges={"考核": ["A1:E1"]}).read_bytes()
+
+
+def test_the_year_of_an_assessment_sheet_is_set_by_hand_and_recorded(analyst, tmp_path: Path):
+    import json
+
+    from labstudio import db
+
+    at = signed_in()
+    at.switch_page("pages/data_import.py").run()
+    at.file_uploader(key="import_files").upload("考核结果.xlsx", _unyeared_workbook(tmp_path)).run()
+    assert not at.exception
+    # The sheet says no year: the check asks for one, naming the date it did not use.
+    errors = at.table[0].value
+    assert errors["说明"].str.contains("不知道这张考核表是哪一年度的").any()
+    assert errors["说明"].str.contains("考核时间").any()
+    assert at.button(key="import_commit").disabled
+    sheets = at.dataframe[0].value
+    assert sheets.loc[sheets["工作表"] == "考核", "考核年度（来源）"].tolist() == [
+        "未能确定，请指定"
+    ]
+
+    at.number_input(key="import_year_考核结果.xlsx_考核").set_value(2023).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    sheets = at.dataframe[0].value
+    assert sheets.loc[sheets["工作表"] == "考核", "考核年度（来源）"].tolist() == [
+        "2023：手工指定（analyst）"
+    ]
+    assert any("手工指定" in m.value and "2023" in m.value for m in at.markdown)
+    commit = at.button(key="import_commit")
+    assert not commit.disabled
+    commit.click().run()
+    assert not at.exception
+    assert any("已导入" in s.value for s in at.success)
+
+    cur = db.cursor(db.default_db_path())
+    years = cur.execute(
+        "SELECT DISTINCT a.year FROM assessments a JOIN studios s USING (studio_id) "
+        "WHERE s.name = '张伟劳模创新工作室'"
+    ).fetchall()
+    assert years == [(2023,)]
+    (report,) = cur.execute("SELECT report FROM imports ORDER BY import_id DESC LIMIT 1").fetchone()
+    sheet = next(
+        s for f in json.loads(report)["files"] for s in f["sheets"] if s["sheet"] == "考核"
+    )
+    assert (sheet["year"], sheet["year_by_hand"], sheet["year_from"]) == (
+        2023,
+        True,
+        "手工指定（analyst）",
+    )

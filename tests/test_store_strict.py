@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 from labstudio import db, store
-from labstudio.importer import import_files
-from labstudio.importer import pipeline
+from labstudio.importer import import_files, pipeline
 from tests.importer_builders import annex2_workbook, assessment_rows, snapshot, write_xlsx
 
 UNIT = "青岛市市立医院"

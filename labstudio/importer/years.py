@@ -25,7 +25,6 @@ When a lower source names another year than the one taken (a 年度 column says 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,10 @@ _CN_DIGITS |= {"五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=\s*年)")
 _CN_MONTH_DAY = re.compile(
     r"(?<=\d年)\s*([一二三四五六七八九十]{1,3})\s*月(?:\s*([一二三四五六七八九十]{1,3})\s*日)?"
+)
+_HALF_WIDTH = str.maketrans(
+    {chr(0xFF10 + digit): str(digit) for digit in range(10)}
+    | {"－": "-", "／": "/", "．": ".", "\u3000": " "}
 )
 _YEAR = r"(?:19|20|21)\d{2}"
 # An event's label and what it says, up to the next separator: 考核时间：2024年1月8日—1月19日.
@@ -151,7 +154,8 @@ def mentions(text: str | None, bare: bool = False) -> Mentions:
     found = Mentions()
     if not text:
         return found
-    folded = _arabic(unicodedata.normalize("NFKC", str(text)))
+    # Full-width digits folded, the punctuation kept: the event dates are shown as written.
+    folded = _arabic(str(text).translate(_HALF_WIDTH))
     for match in _EVENT.finditer(folded):
         if re.search(_YEAR, match.group(0)):
             found.events.append(match.group(0).strip())

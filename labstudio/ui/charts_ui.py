@@ -121,6 +121,11 @@ def _markdown_safe(value: object) -> object:
     return _MARKDOWN.sub(r"\\\1", value) if isinstance(value, str) else value
 
 
+def markdown_text(value: str) -> str:
+    """Text from a file (a title line, a header) put into st.markdown / st.caption: as itself."""
+    return str(_markdown_safe(value))
+
+
 def short_list(table: pd.DataFrame, lang: str) -> None:
     """A short list as a static table: every column visible, long cells wrapped."""
     money = {label(key, lang) for key in MONEY_COLUMNS}

@@ -26,12 +26,13 @@ def _connection():
     return db.connection(db.default_db_path())
 
 
-def _uploads_key(uploads: list[tuple[str, bytes]], overrides: dict) -> str:
+def _uploads_key(uploads: list[tuple[str, bytes]], overrides: dict, years: dict) -> str:
     digest = hashlib.sha256()
     for name, content in uploads:
         digest.update(name.encode("utf-8"))
         digest.update(hashlib.sha256(content).digest())
     digest.update(repr(sorted(overrides.items())).encode("utf-8"))
+    digest.update(repr(sorted(years.items())).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -40,15 +41,43 @@ def _overrides() -> dict[tuple[str, str], dict[str, str | None]]:
     return st.session_state.setdefault("import_overrides", {})
 
 
+YEAR_KEY = "import_year_"  # + file + sheet: the year control of one assessment sheet
+
+
+def _years() -> dict[tuple[str, str], int]:
+    """Years of assessment sheets the analyst set by hand, per (file, sheet)."""
+    return st.session_state.setdefault("import_years", {})
+
+
+def _set_year(file: str, sheet: str, key: str) -> None:
+    year = st.session_state.get(key)
+    if year is None:
+        _years().pop((file, sheet), None)
+    else:
+        _years()[(file, sheet)] = int(year)
+
+
+def _hand_made() -> dict:
+    """What the analyst fixed by hand, passed to the check and to the commit alike."""
+    return {"overrides": _overrides(), "years_by_hand": _years()}
+
+
+def _forget_hand_made() -> None:
+    """After a commit: the next upload starts from what its files say."""
+    for key in [k for k in st.session_state if str(k).startswith((YEAR_KEY, "mapping_"))]:
+        del st.session_state[key]
+    st.session_state.pop("import_overrides", None)
+    st.session_state.pop("import_years", None)
+
+
 def _checked(uploads: list[tuple[str, bytes]]) -> ImportOutcome:
     """The dry run for these files, kept for the session so a rerun does not parse them again."""
-    overrides = _overrides()
-    key = "import_check_" + _uploads_key(uploads, overrides)
+    key = "import_check_" + _uploads_key(uploads, _overrides(), _years())
     if key not in st.session_state:
         for old in [k for k in st.session_state if str(k).startswith("import_check_")]:
             del st.session_state[old]
         st.session_state[key] = import_files(
-            _connection(), uploads, dry_run=True, user_name=signin.analyst(), overrides=overrides
+            _connection(), uploads, dry_run=True, user_name=signin.analyst(), **_hand_made()
         )
     return st.session_state[key]
 
@@ -97,15 +126,36 @@ def _sheets_frame(outcome: ImportOutcome, lang: str) -> pd.DataFrame:
                     label("import.col.inserted", lang): sheet["inserted"],
                     label("import.col.updated", lang): sheet["updated"],
                     label("import.col.unchanged", lang): sheet["unchanged"],
+                    label("import.col.year", lang): _year_cell(sheet, lang),
                 }
             )
     return pd.DataFrame(rows)
 
 
+def _year_cell(sheet: dict, lang: str) -> str:
+    """An assessment sheet's year and where it came from, for the table of sheets."""
+    if sheet["kind"] != "assessments":
+        return ""
+    if sheet.get("year") is not None:
+        return f"{sheet['year']}：{sheet['year_from']}"
+    return sheet.get("year_from") or label("import.year.unknown", lang)
+
+
+def _how(column: dict, lang: str) -> str:
+    if not column["how"]:
+        return ""
+    if column["how"] == "fuzzy":
+        return label("import.how.fuzzy", lang, score=column["score"] or 0)
+    return label(f"import.how.{column['how']}", lang)
+
+
 def _mapping_editor(preview, lang: str) -> None:
-    """The header → field mapping of one sheet, editable: a wrong guess is fixed by hand."""
+    """The header → field mapping of one sheet, editable: a wrong guess is fixed by hand.
+    Beside each mapping: how it was found (exact, variant, keyword, fuzzy with its score, by
+    hand) and, for an ignored column, why."""
     ignore = label("import.field.ignore", lang)
     choices = {ignore: None, **{text: name for name, text in FIELD_LABELS.items()}}
+    why = {entry["column"]: entry["why"] for entry in preview.inferences.get("ignored", [])}
     shown = pd.DataFrame(
         [
             {
@@ -113,6 +163,8 @@ def _mapping_editor(preview, lang: str) -> None:
                 label("import.col.field", lang): FIELD_LABELS.get(c["field"], ignore)
                 if c["field"]
                 else ignore,
+                label("import.col.how", lang): _how(c, lang),
+                label("import.col.note", lang): why.get(c["column"], ""),
             }
             for c in preview.columns
         ]
@@ -120,7 +172,11 @@ def _mapping_editor(preview, lang: str) -> None:
     edited = st.data_editor(
         shown,
         hide_index=True,
-        disabled=[label("import.col.header", lang)],
+        disabled=[
+            label("import.col.header", lang),
+            label("import.col.how", lang),
+            label("import.col.note", lang),
+        ],
         column_config={
             label("import.col.field", lang): st.column_config.SelectboxColumn(
                 options=list(choices), required=True
@@ -144,6 +200,111 @@ def _mapping_editor(preview, lang: str) -> None:
         st.rerun()
 
 
+def _year_block(preview, lang: str) -> None:
+    """An assessment sheet's year, where it came from, the dates that did not decide it, and
+    the control that sets it by hand."""
+    found = preview.inferences
+    safe = charts_ui.markdown_text
+    if found.get("year_by_hand"):
+        previous = found.get("year_found") or label("import.year.unknown", lang)
+        st.markdown(label("import.year.by_hand", lang, year=found["year"], found=safe(previous)))
+    elif found.get("year") is not None:
+        st.markdown(
+            label("import.year.found", lang, year=found["year"], source=safe(found["year_from"]))
+        )
+    elif found.get("year_from"):
+        st.markdown(label("import.year.several", lang, source=safe(found["year_from"])))
+    else:
+        st.warning(label("import.year.none", lang), icon=":material/help:")
+    if found.get("year_not_from"):
+        dates = "、".join(f"“{safe(d)}”" for d in found["year_not_from"])
+        st.caption(label("import.year.not_from", lang, dates=dates))
+    if preview.year_settable:
+        key = f"{YEAR_KEY}{preview.file}_{preview.sheet}"
+        st.number_input(
+            label("import.year.set", lang),
+            min_value=2000,
+            max_value=2100,
+            value=None,
+            step=1,
+            format="%d",
+            placeholder=label("import.year.placeholder", lang),
+            help=label("import.year.set_help", lang),
+            key=key,
+            on_change=_set_year,
+            args=(preview.file, preview.sheet, key),
+            width=320,
+        )
+
+
+# The columns of the two tables of values the importer read or filled in: label → entry key.
+_CANONICAL_COLUMNS = {
+    "import.col.column": "column",
+    "import.col.read_as": "value",
+    "import.col.count": "count",
+    "import.col.examples": "examples",
+}
+_DEFAULT_COLUMNS = {
+    "import.col.filled": "value",
+    "import.col.count": "rows",
+    "import.col.why": "why",
+}
+
+
+def _entries(entries: list[dict], columns: dict[str, str], lang: str) -> pd.DataFrame:
+    def cell(value: object) -> object:
+        if isinstance(value, list):
+            return "、".join(value)
+        return value if isinstance(value, int) else str(value or "")
+
+    return pd.DataFrame(
+        [
+            {
+                label("import.col.field_name", lang): FIELD_LABELS.get(e["field"], e["field"]),
+                **{label(key, lang): cell(e[name]) for key, name in columns.items()},
+            }
+            for e in entries
+        ]
+    )
+
+
+def _value_tables(preview, lang: str) -> None:
+    """Free text read as canonical values, and values filled in, with counts and examples."""
+    for title, name, columns in (
+        ("import.canonical", "canonicalised", _CANONICAL_COLUMNS),
+        ("import.defaults", "defaults", _DEFAULT_COLUMNS),
+    ):
+        entries = preview.inferences.get(name)
+        if entries:
+            st.markdown(f"**{label(title, lang)}**")
+            charts_ui.short_list(_entries(entries, columns, lang), lang)
+
+
+def _grant_defaults(outcome: ImportOutcome, lang: str) -> None:
+    """The studios of the upload that the figures will count as granted the standard 10,000."""
+    for entry in outcome.defaults:
+        if entry["default"] != "standard_grant":
+            continue
+        st.info(
+            label("import.grant_default", lang, count=entry["count"], amount=entry["value"]),
+            icon=":material/info:",
+        )
+        with st.expander(label("import.grant_default_list", lang, count=entry["count"])):
+            charts_ui.list_view(
+                pd.DataFrame(
+                    [
+                        {
+                            label("import.col.unit", lang): s["unit"],
+                            label("import.col.studio", lang): s["studio"],
+                        }
+                        for s in entry["studios"]
+                    ]
+                ),
+                "import_grant_defaults",
+                lang,
+            )
+
+
 def _preview(outcome: ImportOutcome, lang: str) -> None:
     for preview in outcome.previews:
         title = label(
@@ -153,8 +314,21 @@ def _preview(outcome: ImportOutcome, lang: str) -> None:
             sheet=preview.sheet,
             kind=label(f"import.kind.{preview.kind}", lang),
         )
-        with st.expander(title, expanded=preview.kind == "skipped" and bool(preview.columns)):
+        # The year of an assessment sheet is the guess that matters most: shown open.
+        expanded = (preview.kind == "skipped" and bool(preview.columns)) or (
+            preview.kind == "assessments"
+        )
+        with st.expander(title, expanded=expanded):
+            if preview.kind == "assessments":
+                _year_block(preview, lang)
             if preview.header_row:
+                if preview.inferences.get("kind_from"):
+                    headers = "、".join(
+                        charts_ui.markdown_text(h.replace("\n", " ").strip())
+                        for h in preview.inferences["kind_from"]
+                    )
+                    kind = label(f"import.kind.{preview.kind}", lang)
+                    st.caption(label("import.kind_from", lang, kind=kind, headers=headers))
                 st.caption(
                     label(
                         "import.header_found",
@@ -166,6 +340,7 @@ def _preview(outcome: ImportOutcome, lang: str) -> None:
                 )
             if preview.columns:
                 _mapping_editor(preview, lang)
+            _value_tables(preview, lang)
             if len(preview.first_rows):
                 st.dataframe(preview.first_rows, hide_index=True)
 
@@ -212,6 +387,7 @@ def _upload_tab(lang: str) -> None:
             icon=":material/warning:",
         )
         _messages(outcome.warnings, lang, "import_warnings")
+    _grant_defaults(outcome, lang)
     _preview(outcome, lang)
 
     can_commit = not outcome.errors and outcome.exit_code == 0
@@ -222,11 +398,13 @@ def _upload_tab(lang: str) -> None:
         icon=":material/database_upload:",
         key="import_commit",
     ):
-        result = import_files(_connection(), uploads, user_name=signin.analyst())
+        # The commit reads the files with the same hand-made fixes as the check it confirms.
+        result = import_files(_connection(), uploads, user_name=signin.analyst(), **_hand_made())
         for key in [k for k in st.session_state if str(k).startswith("import_check_")]:
             del st.session_state[key]
         data.clear()
         if result.status == "committed":
+            _forget_hand_made()
             st.session_state["import_done"] = result.import_id
         else:
             st.session_state["import_failed"] = [m.message for m in result.errors][:5]
