@@ -2,16 +2,21 @@
 
 The upload page shows it before the commit, `import --json` prints it beside cli.md's keys, and
 the import's history entry keeps it (imports.report). Nothing here decides anything: the
-pipeline fills the record in as it decides.
+pipeline fills the record in as it decides. `standard_grants` finds the one default the figures
+apply per studio (the 10,000-yuan grant), for the report of the import.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from labstudio import store
+from labstudio.domain import STANDARD_GRANT
+from labstudio.importer import years as Y
 from labstudio.importer.values import Distinct, text
 
 EXAMPLES = 2  # raw values shown per canonical value
@@ -110,6 +115,46 @@ class SheetInferences:
                 }
             )
 
+    def record_years(
+        self,
+        decision: Y.YearDecision,
+        years: pd.Series,
+        from_column: np.ndarray,
+        column: str | None,
+    ) -> None:
+        """The sheet's year, where it came from, and how many results each source gave.
+
+        `years`: the year of each result; `from_column`: which of them the 年度 column gave.
+        """
+        self.year_by_hand = decision.source is not None and decision.source.kind == Y.MANUAL
+        if self.year_by_hand and decision.previous is not None:
+            self.year_found = f"{decision.previous.year}（{decision.previous.describe()}）"
+        entries = []
+        if from_column.any():
+            label = f"{Y.SOURCE_LABELS[Y.COLUMN]}：{column}"
+            counts = years[from_column].value_counts().sort_index()
+            entries += [
+                {"year": int(y), "year_from": label, "rows": int(n)} for y, n in counts.items()
+            ]
+        if (~from_column).any() and decision.source is not None:
+            rows = int((~from_column).sum())
+            entries.append(
+                {"year": decision.year, "year_from": decision.source.describe(), "rows": rows}
+            )
+        self.years = entries
+        distinct = {entry["year"] for entry in entries}
+        self.year = distinct.pop() if len(distinct) == 1 else None
+        if not entries:
+            # Nothing imported (an error, or no rows): say what the sheet's year would be.
+            self.year = decision.year
+            self.year_from = decision.source.describe() if decision.source else None
+        elif len(entries) == 1:
+            self.year_from = entries[0]["year_from"]
+        else:
+            self.year_from = "；".join(
+                f"{e['year']}：{e['year_from']}（{e['rows']} 行）" for e in entries
+            )
+
     def default(
         self, field_name: str, column: str | None, value: object, rows: int, why: str
     ) -> None:
@@ -117,3 +162,41 @@ class SheetInferences:
             self.defaults.append(
                 {"field": field_name, "column": column, "value": value, "rows": rows, "why": why}
             )
+
+
+def standard_grants(cur: duckdb.DuckDBPyConnection, staged: store.Staged) -> list[dict]:
+    """The studios of this import that no grant is recorded for, in the database or in the
+    import: the figures count them as granted the standard 10,000 yuan (queries._BUDGET)."""
+    pairs = [staged.studios[["unit", "name"]].set_axis(["unit", "studio"], axis=1)]
+    for frame in (staged.assessments, staged.revocations, staged.ledger):
+        pairs.append(frame[["unit", "studio"]].drop_duplicates())  # 300,000 lines, 5,000 studios
+    named = pd.concat(pairs, ignore_index=True).dropna().drop_duplicates()
+    if named.empty:
+        return []
+    granted = cur.execute(
+        """SELECT u.name AS unit, s.name AS studio FROM studios s JOIN units u USING (unit_id)
+           WHERE s.studio_id IN (SELECT studio_id FROM ledger WHERE direction = 'grant')"""
+    ).df()
+    ledger = staged.ledger
+    if len(ledger):
+        grants = ledger.loc[ledger["direction"] == "grant", ["unit", "studio"]].drop_duplicates()
+        granted = pd.concat([granted, grants])
+    known = pd.MultiIndex.from_frame(granted.astype(object)) if len(granted) else None
+    keys = pd.MultiIndex.from_frame(named)
+    without = named[~keys.isin(known)] if known is not None else named
+    if without.empty:
+        return []
+    without = without.sort_values(["unit", "studio"], kind="stable")
+    return [
+        {
+            "default": "standard_grant",
+            "field": "granted",
+            "value": float(STANDARD_GRANT),
+            "why": (
+                f"没有拨款记录的工作室，经费按市医务工会标准拨款 {STANDARD_GRANT:,} 元计算"
+                "（超支判断用它）；有拨款记录后按实际拨款计算"
+            ),
+            "count": len(without),
+            "studios": without.to_dict("records"),
+        }
+    ]

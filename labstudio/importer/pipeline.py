@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from labstudio import db, store
-from labstudio.domain import DISALLOWED, MAX_HONOURS, STANDARD_GRANT
+from labstudio.domain import DISALLOWED, MAX_HONOURS
 from labstudio.importer import kinds as K
 from labstudio.importer import years as Y
 from labstudio.importer.headers import (
@@ -32,7 +32,7 @@ from labstudio.importer.headers import (
     find_header,
     mark_hidden,
 )
-from labstudio.importer.inferences import SheetInferences
+from labstudio.importer.inferences import SheetInferences, standard_grants
 from labstudio.importer.reading import RawSheet, read_csv, read_excel, read_many
 from labstudio.importer.safety import UnreadableFile, check_file
 from labstudio.importer.validate import Message, Messages, StudioIndex, conflicting_rows
@@ -749,42 +749,9 @@ def _parse_assessments(p: _Parser) -> pd.DataFrame:
                 sheet.file, sheet.name, sheet.header.row, sheet.column("year"), warning
             )
     frame = _results(p, names, units, keep, years, "score", "grade", warn_empty=True)
-    _record_years(sheet, decision, frame, from_column)
-    return frame
-
-
-def _record_years(
-    sheet: Sheet, decision: Y.YearDecision, frame: pd.DataFrame, from_column: pd.Series
-) -> None:
-    """The sheet's year, where it came from, and how many results each source gave."""
-    record = sheet.record
-    record.year_by_hand = decision.source is not None and decision.source.kind == Y.MANUAL
-    if record.year_by_hand and decision.previous is not None:
-        record.year_found = f"{decision.previous.year}（{decision.previous.describe()}）"
     column_rows = from_column.reindex(frame.index, fill_value=False).to_numpy(dtype=bool)
-    entries = []
-    if column_rows.any():
-        label = f"{Y.SOURCE_LABELS[Y.COLUMN]}：{sheet.column('year')}"
-        counts = frame.loc[column_rows, "year"].value_counts().sort_index()
-        entries += [{"year": int(y), "year_from": label, "rows": int(n)} for y, n in counts.items()]
-    if (~column_rows).any() and decision.source is not None:
-        rows = int((~column_rows).sum())
-        entries.append(
-            {"year": decision.year, "year_from": decision.source.describe(), "rows": rows}
-        )
-    record.years = entries
-    distinct = {entry["year"] for entry in entries}
-    record.year = distinct.pop() if len(distinct) == 1 else None
-    if not entries:
-        # Nothing imported yet (an error, or no rows): say what the sheet's year would be.
-        record.year = decision.year
-        record.year_from = decision.source.describe() if decision.source else None
-    elif len(entries) == 1:
-        record.year_from = entries[0]["year_from"]
-    else:
-        record.year_from = "；".join(
-            f"{e['year']}：{e['year_from']}（{e['rows']} 行）" for e in entries
-        )
+    record.record_years(decision, frame["year"], column_rows, sheet.column("year"))
+    return frame
 
 
 def _parse_years_side_by_side(
@@ -1671,45 +1638,6 @@ def _refused_value(exc: store.StagedValueError, sheets: list[Sheet], messages: M
     )
 
 
-def _standard_grants(cur: duckdb.DuckDBPyConnection, staged: store.Staged) -> list[dict]:
-    """The studios of this import that no grant is recorded for, in the database or in the
-    import: the figures count them as granted the standard 10,000 yuan (queries._BUDGET)."""
-    pairs = [staged.studios[["unit", "name"]].set_axis(["unit", "studio"], axis=1)]
-    for frame in (staged.assessments, staged.revocations, staged.ledger):
-        pairs.append(frame[["unit", "studio"]])
-    named = pd.concat(pairs, ignore_index=True).dropna().drop_duplicates()
-    if named.empty:
-        return []
-    granted = cur.execute(
-        """SELECT u.name AS unit, s.name AS studio FROM studios s JOIN units u USING (unit_id)
-           WHERE s.studio_id IN (SELECT studio_id FROM ledger WHERE direction = 'grant')"""
-    ).df()
-    ledger = staged.ledger
-    if len(ledger):
-        granted = pd.concat(
-            [granted, ledger.loc[ledger["direction"] == "grant", ["unit", "studio"]]]
-        )
-    known = pd.MultiIndex.from_frame(granted.astype(object)) if len(granted) else None
-    keys = pd.MultiIndex.from_frame(named)
-    without = named[~keys.isin(known)] if known is not None else named
-    if without.empty:
-        return []
-    without = without.sort_values(["unit", "studio"], kind="stable")
-    return [
-        {
-            "default": "standard_grant",
-            "field": "granted",
-            "value": float(STANDARD_GRANT),
-            "why": (
-                f"没有拨款记录的工作室，经费按市医务工会标准拨款 {STANDARD_GRANT:,} 元计算"
-                "（超支判断用它）；有拨款记录后按实际拨款计算"
-            ),
-            "count": len(without),
-            "studios": without.to_dict("records"),
-        }
-    ]
-
-
 # Sequences the store draws ids from, with the column each one numbers.
 _SEQUENCES = (
     ("import_id_seq", "imports", "import_id"),
@@ -1751,7 +1679,7 @@ def _commit(con, staged, names, hashes, report, user_name, dry_run):
         scratch = _scratch_copy(con)
         try:
             with db.write(scratch) as cur:
-                report["defaults"] = defaults = _standard_grants(cur, staged)
+                report["defaults"] = defaults = standard_grants(cur, staged)
                 result = store.commit(
                     cur,
                     staged,
@@ -1765,7 +1693,7 @@ def _commit(con, staged, names, hashes, report, user_name, dry_run):
             scratch.close()
         return None, result.by_source, defaults
     with db.write(con) as cur:
-        report["defaults"] = defaults = _standard_grants(cur, staged)
+        report["defaults"] = defaults = standard_grants(cur, staged)
         result = store.commit(
             cur,
             staged,
