@@ -110,6 +110,21 @@ CASES = {
         "年度列：年度",
         warning=("“年度”列", "2023", "标题：2024年度考核结果", "2024"),
     ),
+    "year-column-in-chinese-numerals": Case(
+        [["年度", *HEADER[1:]], *[["二〇二三年度", *r[1:]] for r in RESULTS]],
+        2023,
+        "年度列：年度",
+    ),
+    "year-in-the-score-header-against-the-title": Case(
+        [
+            ["2024年度考核结果"],
+            ["序号", "所在单位", "工作室名称", "2023年得分", "考核等次"],
+            *RESULTS,
+        ],
+        2023,
+        "表头：2023年得分",
+        warning=("表头：2023年得分", "取 2023", "标题：2024年度考核结果"),
+    ),
     "title-against-the-file-name": Case(
         [[TITLE], HEADER, *RESULTS],
         2023,
@@ -198,6 +213,18 @@ def test_the_year_of_a_sheet_and_where_it_came_from(con, tmp_path, case):
         assert disagreeing, outcome.warnings
     else:
         assert not [w for w in outcome.warnings if "年度" in w.message and "核对" in w.message]
+
+
+def test_a_date_in_the_year_column_is_an_error_at_its_cell(con, tmp_path):
+    """A 年度 column holding the inspection's date: never read as the year of that date."""
+    import datetime as dt
+
+    rows = [["2023年度考核结果"], ["年度", *HEADER[1:]], [dt.date(2024, 1, 8), *RESULTS[0][1:]]]
+    outcome = _import(con, tmp_path, Case(rows, None))
+    assert outcome.status == "rejected"
+    (error,) = outcome.errors
+    assert (error.sheet, error.row, error.column) == ("Sheet1", 3, "年度")
+    assert "2024-01-08" in error.message
 
 
 def test_a_year_set_by_hand_answers_the_question_and_is_recorded(con, tmp_path):

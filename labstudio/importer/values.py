@@ -27,6 +27,7 @@ from labstudio.domain import (
     parse_batch,
     parse_type,
 )
+from labstudio.importer.years import arabic
 
 # The rule a grade should follow from a score (warnings only: the analyst's grade is kept).
 GRADE_RULE = "考核得分 90 分及以上为优秀，60 分至 90 分（不含 90）为合格，60 分以下为不合格"
@@ -279,16 +280,17 @@ def money_has_unit(value: object) -> bool:
 
 
 def parse_year(value: object) -> int | None:
-    """2023, '2023', '2023年', '2023年度' → 2023."""
+    """2023, '2023', '2023年', '2023年度', '二〇二三年度' → 2023. A date is refused: in a 年度
+    column it is the date of an event (the inspection, the report), not the year assessed."""
     if text(value) is None:
         return None
     if isinstance(value, dt.date):
-        return value.year
+        raise ValueError("是日期，不是年度")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    match = re.fullmatch(r"((?:19|20|21)\d{2})(?:年度?)?", _number_text(value))
+    match = re.fullmatch(r"((?:19|20|21)\d{2})(?:年度?)?", arabic(_number_text(value)))
     if not match:
         raise ValueError("不是可识别的年度")
     return int(match.group(1))

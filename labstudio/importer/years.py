@@ -122,7 +122,7 @@ def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _arabic(text: str) -> str:
+def arabic(text: str) -> str:
     """二〇二三年 → 2023年 (and 2024年一月八日 → 2024年1月8日, so that it reads as a date)."""
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(1)), text)
     return _CN_MONTH_DAY.sub(_month_day, text)
@@ -155,7 +155,7 @@ def mentions(text: str | None, bare: bool = False) -> Mentions:
     if not text:
         return found
     # Full-width digits folded, the punctuation kept: the event dates are shown as written.
-    folded = _arabic(str(text).translate(_HALF_WIDTH))
+    folded = arabic(str(text).translate(_HALF_WIDTH))
     for match in _EVENT.finditer(folded):
         if re.search(_YEAR, match.group(0)):
             found.events.append(match.group(0).strip())
