@@ -79,7 +79,7 @@ def test_the_probes_csvs_are_refused_in_the_child(con, tmp_path, build, limit, f
     assert error.file == "hostile.csv" and limit in error.message and found in error.message
     assert "没有导入任何数据" in error.message
     assert snapshot(con) == before
-    # Before: 6.75 GB and minutes in this process. Now the bytes, a pickled copy for the child
+    # Before: 6.75 GB and minutes in this process. Now the bytes as read and the child's reply
     # and nothing else; the child stops at the limit.
     assert grown < 400, f"server process grew {grown:.0f} MB"
     assert seconds < 60, f"{seconds:.1f} s"

@@ -4,7 +4,8 @@ Run as a plain script (`python -I _worker.py`), never imported by the server: py
 aborts the process on some crafted files, a memory limit set here keeps a zip bomb from taking
 the machine, and a CSV of 25 million lines or 2 million columns costs this process, not the
 server, until the limits on rows, columns and cells (the parent's, sent with the request) refuse
-it. Reads a pickled request on stdin (from the parent: trusted) and writes its reply on
+it. Reads on stdin a pickled request (from the parent: trusted) after its 8-byte length, then the
+file's bytes to the end, and writes its reply on
 stdout in a format that carries no code: a JSON head (sheet names, merged ranges, formula cells)
 followed by one Arrow IPC stream per sheet, one typed Arrow column per cell type found in a sheet
 column (text, number, date …). Pickled Python objects would cost more than the parse itself on a
@@ -786,11 +787,11 @@ def main() -> None:
     import json
 
     sys.meta_path.insert(0, _NoPandas())
-    request = pickle.load(sys.stdin.buffer)
+    stream = sys.stdin.buffer
+    request = pickle.loads(stream.read(int.from_bytes(stream.read(8), "little")))
     memory_limit = request["memory_limit"]
     _limit_memory(memory_limit)
-    data, fmt, limits = request["data"], request["format"], request.get("limits")
-    del request
+    data, fmt, limits = stream.read(), request["format"], request.get("limits")
     try:
         head, streams = parse(data, fmt, limits)
     except MemoryError:

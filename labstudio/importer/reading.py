@@ -53,34 +53,37 @@ class RawSheet:
 
 
 def _run_child(data: bytes, fmt: str) -> bytes:
+    # The request (small, pickled) goes first with its length, then the file's bytes as they
+    # are: pickling them in would hold a second copy of a 100 MB upload in the server.
     request = pickle.dumps(
-        {
-            "data": data,
-            "format": fmt,
-            "memory_limit": CHILD_MEMORY_LIMIT,
-            "limits": parse_limits(),
-        },
+        {"format": fmt, "memory_limit": CHILD_MEMORY_LIMIT, "limits": parse_limits()},
         protocol=pickle.HIGHEST_PROTOCOL,
     )
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", str(WORKER)],
-            input=request,
-            capture_output=True,
-            timeout=CHILD_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise UnreadableFile(
-            f"读取文件超过 {CHILD_TIMEOUT_SECONDS} 秒仍未完成，已停止。文件可能过大或结构异常，"
-            "请在 Excel 中另存为新的 .xlsx 或拆分后再导入。"
-        ) from exc
-    if done.returncode != 0 or not done.stdout:
+    with subprocess.Popen(
+        [sys.executable, "-I", str(WORKER)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        try:
+            child.stdin.write(len(request).to_bytes(8, "little") + request)
+            reply, _ = child.communicate(data, timeout=CHILD_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            child.kill()
+            child.communicate()
+            raise UnreadableFile(
+                f"读取文件超过 {CHILD_TIMEOUT_SECONDS} 秒仍未完成，已停止。文件可能过大或结构异常，"
+                "请在 Excel 中另存为新的 .xlsx 或拆分后再导入。"
+            ) from exc
+        except BrokenPipeError:  # the child died before it read everything
+            reply = b""
+            child.wait()
+    if child.returncode != 0 or not reply:
         raise UnreadableFile(
             "文件结构异常，读取程序无法处理（可能已损坏，或工作表的数据范围大得异常）。"
             "请在 Excel 或 WPS 中打开，把数据复制到一个新工作簿，另存为 .xlsx 后再导入。"
         )
-    return done.stdout
+    return reply
 
 
 def _blocks(reply: bytes) -> list[memoryview]:
