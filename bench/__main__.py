@@ -147,6 +147,42 @@ def bench_import(files: dict[str, Path], keep: Path | None = None) -> dict:
     return ours
 
 
+def csv_copies(files: dict[str, Path], out: Path) -> list[Path]:
+    """The large set's workbooks as the UTF-8 CSVs an analyst would save from them."""
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    def cell(value: object) -> object:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    paths = []
+    for path in files.values():
+        target = out / f"{path.stem}.csv"
+        rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+        with target.open("w", newline="", encoding="utf-8") as stream:
+            csv.writer(stream).writerows([cell(v) for v in row] for row in rows)
+        paths.append(target)
+    return paths
+
+
+def bench_csv_import(files: dict[str, Path]) -> None:
+    """The same set as CSV: parsed in the limited child like a workbook, it must stay fast."""
+    print("== import: the same set as CSV (UTF-8) ==")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [str(p) for p in csv_copies(files, Path(tmp))]
+        result = child(IMPORT, str(Path(tmp) / "csv.duckdb"), *paths)
+    if "error" in result:
+        print(f"{'labstudio import (CSV)':40s} failed: {result['error']}")
+        return
+    print(
+        f"{'labstudio import (CSV)':40s} {result['seconds']:8.2f} s   peak {result['rss_mb']:7.0f} MB"
+        f"   (server process {result['parent_mb']:.0f} MB), status {result['status']}"
+    )
+
+
 def bench_pages(files: dict[str, Path], database: Path | None = None) -> None:
     """Page timings, when the page data functions exist (labstudio.views / pages bench hook).
 
@@ -169,6 +205,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         database = Path(work) / "large.duckdb"
         ours = bench_import(files, keep=database)
+        bench_csv_import(files)
         bench_pages(files, database if ours.get("status") == "committed" else None)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import io
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -21,6 +21,8 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 from pypdf import PdfReader, PdfWriter
+
+from labstudio.safe_text import neutralise, neutralise_figure
 
 # Fonts for the PPTX: WPS and PowerPoint on the commission's PCs have Microsoft YaHei; the
 # east-Asian typeface must be named separately from the Latin one or CJK text falls back oddly.
@@ -43,6 +45,19 @@ class Slide:
     figures: list[tuple[str, str]] = field(default_factory=list)  # (label, value), at most 3
     chart: go.Figure | None = None
     note: str | None = None  # what the data lacks, said above the chart
+
+
+def handout_slide(slide: Slide) -> Slide:
+    """The slide with its text from data made inert: pasted from a handout into a spreadsheet (or
+    read from a chart's embedded data), a studio named "=HYPERLINK(…)" must not run."""
+    return replace(
+        slide,
+        title=neutralise(slide.title),
+        headline=neutralise(slide.headline),
+        figures=[(neutralise(name), neutralise(value)) for name, value in slide.figures],
+        chart=neutralise_figure(slide.chart) if slide.chart is not None else None,
+        note=neutralise(slide.note),
+    )
 
 
 def available() -> bool:
@@ -89,6 +104,7 @@ def _text(frame, text: str, size: int, bold: bool = False, color: RGBColor = INK
 
 
 def pptx_deck(slides: list[Slide], title: str) -> bytes:
+    slides = [handout_slide(slide) for slide in slides]
     presentation = Presentation()
     presentation.slide_width = Inches(13.333)
     presentation.slide_height = Inches(7.5)
@@ -222,6 +238,7 @@ def page_figure(slide: Slide, number: int, total: int) -> go.Figure:
 
 
 def pdf_deck(slides: list[Slide]) -> bytes:
+    slides = [handout_slide(slide) for slide in slides]
     pages = [page_figure(slide, i, len(slides)) for i, slide in enumerate(slides, start=1)]
     writer = PdfWriter()
     for document in _images(pages, "pdf", PAGE_WIDTH, PAGE_HEIGHT):

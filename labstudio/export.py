@@ -1,11 +1,12 @@
 """The filtered view as a workbook: the notice's 附件2 summary table, then the detail sheets.
 
 `export_workbook` serves both the CLI (`python -m labstudio export`) and the download button of
-every page. `dataframe_xlsx` turns any table (a chart's data) into a one-sheet workbook.
+every page. `dataframe_xlsx` and `dataframe_csv` turn any table (a chart's data) into a download.
 
 No cell is ever a formula: openpyxl stores a string starting with "=" as one, and Excel or WPS
-would also run a cell starting with + - @ once it is edited, so such text is written as a string
-cell with Excel's quote prefix (the leading apostrophe that keeps it text). Sheets are written in
+would also run a cell starting with + - @ once it is edited, so text that labstudio.safe_text
+finds formula-like is written as a string cell with Excel's quote prefix (the leading apostrophe
+that keeps it text), and with an apostrophe in front in a CSV. Sheets are written in
 openpyxl's write-only mode, so 300,000 ledger lines do not hold a cell object each in memory.
 """
 
@@ -25,10 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from labstudio.domain import UNTYPED, batch_label
 from labstudio.filters import Filters, studio_condition, year_condition
-
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@")
-# Error literals Excel would show as errors rather than text.
-_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+from labstudio.safe_text import inert_xlsx_cell, is_formula_like, neutralise_frame
 
 ATTACHMENT = "附件2"
 TITLE = "劳动模范（领军人才）创新工作室汇总表"
@@ -51,17 +49,8 @@ _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _FONT = "宋体"
 
 
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and (
-        value.startswith(FORMULA_STARTS) or value.strip() in _ERROR_CODES
-    )
-
-
 def _text_cell(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value)
-    cell.data_type = "s"  # after the value: assigning a value would guess the type again
-    cell.quotePrefix = True
-    return cell
+    return inert_xlsx_cell(WriteOnlyCell(ws, value))
 
 
 def _plain(value: object) -> object:
@@ -141,6 +130,15 @@ def dataframe_xlsx(df: pd.DataFrame, sheet: str = "数据") -> bytes:
     wb = Workbook(write_only=True)
     _table_sheet(wb, sheet[:31] or "数据", df)
     return _save(wb)
+
+
+def dataframe_csv(df: pd.DataFrame) -> bytes:
+    """Any table (a chart's data) as a CSV file, formula-like text quoted.
+
+    UTF-8 with a byte-order mark: Excel on a Chinese Windows opens it without mojibake. Lines end
+    in CR LF, so a cell holding a lone CR is quoted too instead of breaking its row.
+    """
+    return neutralise_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _save(wb: Workbook) -> bytes:

@@ -1,8 +1,11 @@
-"""Parse one untrusted workbook in a process of its own.
+"""Parse one untrusted file (workbook or CSV) in a process of its own.
 
 Run as a plain script (`python -I _worker.py`), never imported by the server: python-calamine
-aborts the process on some crafted files, and a memory limit set here keeps a zip bomb from taking
-the machine. Reads a pickled request on stdin (from the parent: trusted) and writes its reply on
+aborts the process on some crafted files, a memory limit set here keeps a zip bomb from taking
+the machine, and a CSV of 25 million lines or 2 million columns costs this process, not the
+server, until the limits on rows, columns and cells (the parent's, sent with the request) refuse
+it. Reads on stdin a pickled request (from the parent: trusted) after its 8-byte length, then the
+file's bytes to the end, and writes its reply on
 stdout in a format that carries no code: a JSON head (sheet names, merged ranges, formula cells)
 followed by one Arrow IPC stream per sheet, one typed Arrow column per cell type found in a sheet
 column (text, number, date …). Pickled Python objects would cost more than the parse itself on a
@@ -343,6 +346,190 @@ def _biff_cells(data: bytes) -> dict:
     return marks
 
 
+# ---------------------------------------------------------------------------- CSV
+
+
+class _Refused(Exception):
+    """A file or sheet over one of the parent's limits: becomes the reply's head."""
+
+    def __init__(self, head: dict):
+        super().__init__(head.get("limit", ""))
+        self.head = head
+
+
+def _over(limit: str, value: int, maximum: int, sheet=None, line=None, partial=False):
+    return _Refused(
+        {
+            "ok": False,
+            "kind": "limit",
+            "limit": limit,
+            "value": value,
+            "maximum": maximum,
+            "sheet": sheet,
+            "line": line,
+            "partial": partial,  # True: the count stopped at the limit (there is more)
+        }
+    )
+
+
+def _csv_encoding(data: bytes):
+    """(encoding to read with, a sample of the text) or None: UTF-8 (with or without BOM),
+    UTF-16 with BOM, GBK/GB18030, else charset-normalizer's best guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ("utf-16",)
+    else:
+        candidates = ("utf-8", "gb18030")
+    for encoding in candidates:
+        try:
+            # Decoded whole once to know the encoding holds for every byte; read again in a
+            # stream below, so the full text is not kept beside the rows.
+            return encoding, data.decode(encoding)[:20000]
+        except UnicodeDecodeError:
+            continue
+    if candidates != ("utf-8", "gb18030"):
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    return best.encoding, str(best)[:20000]
+
+
+DELIMITERS = ",\t;|"
+
+
+def _delimiter(sample: str) -> str:
+    """The CSV's separator: the sniffer's answer, else the one found on the most lines.
+
+    The sniffer gives up on a file whose title line has no separator ("2023年度考核结果"), which
+    is how analysts' files start; counting lines still finds ';' in a file of '1,200.00' amounts.
+    """
+    import csv
+
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        pass
+    lines = [line for line in sample.splitlines()[:200] if line.strip()]
+
+    def weight(candidate: str) -> tuple:
+        on_lines = sum(1 for line in lines if candidate in line)
+        return on_lines, sample.count(candidate), -DELIMITERS.index(candidate)
+
+    best = max(DELIMITERS, key=weight)
+    return best if weight(best)[0] else ","
+
+
+def _csv_rows(data: bytes, limits: dict):
+    """(records, line where each starts, or None when record n is on line n, width)."""
+    import csv
+
+    found = _csv_encoding(data)
+    if found is None:
+        raise _Refused({"ok": False, "kind": "encoding"})
+    encoding, sample = found
+    delimiter = _delimiter(sample)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    max_rows, max_columns = limits["sheet_rows"], limits["sheet_columns"]
+    max_cells = min(limits["sheet_cells"], limits["file_cells"])
+    rows, lines = [], None
+    width = previous = 0
+    try:
+        for record in reader:
+            # A quoted cell may span lines; the analyst's line number is where the record starts.
+            line = previous + 1
+            previous = reader.line_num
+            if len(record) > width:
+                width = len(record)
+                if width > max_columns:
+                    raise _over("sheet_columns", width, max_columns, line=line)
+            rows.append(record)
+            if lines is not None:
+                lines.append(line)
+            elif line != len(rows):
+                lines = list(range(1, len(rows))) + [line]
+            if len(rows) > max_rows:
+                raise _over("sheet_rows", len(rows), max_rows, line=line, partial=True)
+            if len(rows) * width > max_cells:
+                raise _over("sheet_cells", len(rows) * width, max_cells, line=line, partial=True)
+    except csv.Error as exc:
+        kind = "field" if "field larger" in str(exc) else "quote"
+        raise _Refused(
+            {
+                "ok": False,
+                "kind": "csv",
+                "problem": kind,
+                "line": previous + 1,
+                "maximum": csv.field_size_limit(),
+            }
+        ) from exc
+    return rows, lines, width
+
+
+def _parse_csv(data: bytes, limits: dict) -> tuple:
+    rows, lines, width = _csv_rows(data, limits)
+    # The parent names the one sheet after the file.
+    entry = _entry(None, visible=True, worksheet=True)
+    streams: list = []
+    height = len(rows)
+    table = _encode_sheet(rows, width) if width else None
+    del rows  # the Python objects before the IPC copy: memory
+    _add_cells(entry, height, width, table, streams)
+    if width and lines is not None:
+        import pyarrow as pa
+
+        entry["lines"] = len(streams)
+        streams.append(_ipc(pa.table({"line": pa.array(lines, type=pa.int64())})))
+    return {"ok": True, "sheets": [entry]}, streams
+
+
+def _entry(name, visible: bool, worksheet: bool) -> dict:
+    """A sheet's part of the reply head, before its cells are read."""
+    return {
+        "name": name,
+        "visible": visible,
+        "worksheet": worksheet,
+        "height": 0,
+        "width": 0,
+        "stream": None,
+        "lines": None,  # a CSV's line numbers, when its records do not map one to one
+        "merged": [],
+        "formulas": [],
+        "errors": [],
+        "hidden": [],
+        "hidden_rows": [],
+    }
+
+
+def _add_cells(entry: dict, height: int, width: int, table, streams: list) -> None:
+    """A sheet's size, and its cells (`_encode_sheet`'s table) as the next Arrow stream."""
+    entry["height"] = height if width else 0
+    entry["width"] = width
+    if table is not None:
+        entry["stream"] = len(streams)
+        streams.append(_ipc(table))
+
+
+def _check_size(name: str, height: int, width: int, totals: list, limits: dict) -> None:
+    """Refuse a parsed sheet over the limits, and the file once its sheets together are."""
+    if height > limits["sheet_rows"]:
+        raise _over("sheet_rows", height, limits["sheet_rows"], sheet=name)
+    if width > limits["sheet_columns"]:
+        raise _over("sheet_columns", width, limits["sheet_columns"], sheet=name)
+    if height * width > limits["sheet_cells"]:
+        raise _over("sheet_cells", height * width, limits["sheet_cells"], sheet=name)
+    totals[0] += height
+    totals[1] += height * width
+    if totals[0] > limits["file_rows"]:
+        raise _over("file_rows", totals[0], limits["file_rows"], sheet=name, partial=True)
+    if totals[1] > limits["file_cells"]:
+        raise _over("file_cells", totals[1], limits["file_cells"], sheet=name, partial=True)
+
+
 # Reply framing: MAGIC, then blocks of an 8-byte little-endian length and that many bytes. The first
 # block is the JSON head; each sheet with cells has one block holding an Arrow IPC stream.
 MAGIC = b"LSWORKER1"
@@ -517,22 +704,37 @@ def _prepare(fmt: str, data: bytes, marks: dict) -> None:
         marks.clear()
 
 
-def parse(data: bytes, fmt: str) -> tuple[dict, list]:
-    """(JSON-able head, Arrow IPC streams): the head says which sheet each stream belongs to."""
+_NO_LIMITS = dict.fromkeys(
+    ("sheet_rows", "sheet_columns", "sheet_cells", "file_rows", "file_cells"), float("inf")
+)
+
+
+def parse(data: bytes, fmt: str, limits: dict | None = None) -> tuple[dict, list]:
+    """(JSON-able head, Arrow IPC streams): the head says which sheet each stream belongs to.
+
+    `limits`: the parent's limits on rows, columns and cells (see safety.parse_limits); a file
+    over one gets a head {"ok": False, "kind": "limit", …} naming it, and no streams.
+    """
     import threading
 
-    import python_calamine as pc
-
-    marks: dict = {}
-    helper = threading.Thread(target=_prepare, args=(fmt, data, marks), daemon=True)
-    helper.start()
+    limits = {**_NO_LIMITS, **(limits or {})}
     try:
-        return _parse(pc, data, marks, helper)
-    finally:
-        helper.join()
+        if fmt == "csv":
+            return _parse_csv(data, limits)
+        import python_calamine as pc
+
+        marks: dict = {}
+        helper = threading.Thread(target=_prepare, args=(fmt, data, marks), daemon=True)
+        helper.start()
+        try:
+            return _parse(pc, data, marks, helper, limits)
+        finally:
+            helper.join()
+    except _Refused as refused:
+        return refused.head, []
 
 
-def _parse(pc, data: bytes, marks: dict, helper) -> tuple[dict, list]:
+def _parse(pc, data: bytes, marks: dict, helper, limits: dict) -> tuple[dict, list]:
     try:
         workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
@@ -541,20 +743,13 @@ def _parse(pc, data: bytes, marks: dict, helper) -> tuple[dict, list]:
         return {"ok": False, "kind": "corrupt", "detail": f"{type(exc).__name__}: {exc}"}, []
     sheets = []
     streams: list = []
+    totals = [0, 0]  # rows, cells of the file's sheets so far
     for meta in workbook.sheets_metadata:
-        entry = {
-            "name": meta.name,
-            "visible": str(meta.visible).endswith("Visible"),
-            "worksheet": str(meta.typ).endswith("WorkSheet"),
-            "height": 0,
-            "width": 0,
-            "stream": None,
-            "merged": [],
-            "formulas": [],
-            "errors": [],
-            "hidden": [],
-            "hidden_rows": [],
-        }
+        entry = _entry(
+            meta.name,
+            visible=str(meta.visible).endswith("Visible"),
+            worksheet=str(meta.typ).endswith("WorkSheet"),
+        )
         if entry["worksheet"]:
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
@@ -569,15 +764,12 @@ def _parse(pc, data: bytes, marks: dict, helper) -> tuple[dict, list]:
                     "detail": f"{type(exc).__name__}: {exc}",
                 }, []
             width = max((len(row) for row in rows), default=0)
-            entry["height"] = len(rows) if width else 0
-            entry["width"] = width
+            _check_size(meta.name, len(rows) if width else 0, width, totals, limits)
             entry["merged"] = [[list(cell) for cell in cells] for cells in merged]
-            if width:
-                table = _encode_sheet(rows, width)
-                del rows
-                if table is not None:
-                    entry["stream"] = len(streams)
-                    streams.append(_ipc(table))
+            height = len(rows)
+            table = _encode_sheet(rows, width) if width else None
+            del rows
+            _add_cells(entry, height, width, table, streams)
         sheets.append(entry)
     helper.join()
     for entry in sheets:
@@ -595,9 +787,16 @@ def main() -> None:
     import json
 
     sys.meta_path.insert(0, _NoPandas())
-    request = pickle.load(sys.stdin.buffer)
-    _limit_memory(request["memory_limit"])
-    head, streams = parse(request["data"], request["format"])
+    stream = sys.stdin.buffer
+    request = pickle.loads(stream.read(int.from_bytes(stream.read(8), "little")))
+    memory_limit = request["memory_limit"]
+    _limit_memory(memory_limit)
+    data, fmt, limits = stream.read(), request["format"], request.get("limits")
+    try:
+        head, streams = parse(data, fmt, limits)
+    except MemoryError:
+        # The parse's own objects are gone once the exception unwinds: room enough to say so.
+        head, streams = {"ok": False, "kind": "memory", "maximum": memory_limit}, []
     out = sys.stdout.buffer
     out.write(MAGIC)
     _block(out, json.dumps(head, ensure_ascii=False).encode("utf-8"))

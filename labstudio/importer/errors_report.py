@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import io
+import pickle
+import re
+import subprocess
+import sys
+import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,9 +19,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from labstudio.domain import ALLOWED_USES, GRADES, GROUNDS, STAGES, TYPES
 from labstudio.importer.headers import fold_header
-from labstudio.importer.reading import RawSheet, read_csv, read_excel
+from labstudio.importer.reading import CHILD_MEMORY_LIMIT, RawSheet, read_csv, read_excel
 from labstudio.importer.safety import UnreadableFile, check_file
 from labstudio.importer.validate import Message
+from labstudio.safe_text import inert_xlsx_cell, is_formula_like
 
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
@@ -35,32 +42,122 @@ def error_workbook(
 
     `messages` are errors (red); `warnings`, if given, are marked too (yellow). Messages of other
     files are left out. A CSV or .xls comes back as an xlsx with the same rows.
+
+    The file is untrusted: openpyxl reads it in a child process with the importer's memory and
+    time limits (a 12 MB ledger takes openpyxl a minute and 1.4 GB). When the child cannot make
+    the copy, the workbook holds the list of problems alone and says why.
     """
     mine = [(m, True) for m in messages if m.file == file_name]
     mine += [(m, False) for m in warnings if m.file == file_name]
-    workbook = _open_as_openpyxl(original_bytes, file_name)
+    request = pickle.dumps(
+        {
+            "data": original_bytes,
+            "file_name": file_name,
+            "items": mine,
+            "memory_limit": CHILD_MEMORY_LIMIT,
+        },
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _CHILD, str(Path(__file__).resolve().parents[2])],
+            input=request,
+            capture_output=True,
+            timeout=REPORT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is not None and done.returncode == 0 and done.stdout.startswith(b"PK"):
+        return done.stdout
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    _list_sheet(workbook, mine, note=NO_COPY)
+    return _saved(workbook)
+
+
+REPORT_TIMEOUT_SECONDS = 120
+NO_COPY = (
+    "原文件过大或结构异常，无法在它的副本中标出问题（已超出读取的内存或时间上限）。"
+    "下面列出全部问题，请对照原文件修改。"
+)
+FORMULAS_AS_VALUES = (
+    "原文件中的公式在这份副本里已换成它们的计算结果（也就是导入时读到的值），"
+    "以免打开副本时运行文件带来的公式。"
+)
+# Run as `python -I -c _CHILD REPO`: the limits are set after the imports (trusted code).
+_CHILD = """
+import pickle, resource, sys
+sys.path.insert(0, sys.argv[1])
+from labstudio.importer.errors_report import marked_copy
+request = pickle.load(sys.stdin.buffer)
+limit = request["memory_limit"]
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.stdout.buffer.write(marked_copy(request["data"], request["file_name"], request["items"]))
+"""
+
+
+def marked_copy(data: bytes, file_name: str, items: list[tuple[Message, bool]]) -> bytes:
+    """The marked workbook itself; runs in the child process of `error_workbook`."""
+    workbook, had_formulas = _open_as_openpyxl(data, file_name)
     by_sheet: dict[str, list[tuple[Message, bool]]] = defaultdict(list)
-    for message, is_error in mine:
+    for message, is_error in items:
         if message.sheet in workbook.sheetnames and message.row:
             by_sheet[message.sheet].append((message, is_error))
-    for sheet_name, items in by_sheet.items():
-        _mark_sheet(workbook[sheet_name], items)
-    _list_sheet(workbook, mine)
+    for sheet_name, marked in by_sheet.items():
+        _mark_sheet(workbook[sheet_name], marked)
+    for sheet in workbook.worksheets:
+        _inert_text(sheet)
+    _list_sheet(workbook, items, note=FORMULAS_AS_VALUES if had_formulas else None)
+    return _saved(workbook)
+
+
+def _saved(workbook: openpyxl.Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _open_as_openpyxl(data: bytes, file_name: str) -> openpyxl.Workbook:
+def _inert_text(sheet) -> None:
+    """Text of the file that a spreadsheet would run (=HYPERLINK(…) written as text) stays text."""
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and is_formula_like(cell.value):
+                inert_xlsx_cell(cell)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of an xlsx holds a formula (<f> elements), read in chunks."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
+                continue
+            with archive.open(name) as stream:
+                tail = b""
+                while chunk := stream.read(4 * 1024 * 1024):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _open_as_openpyxl(data: bytes, file_name: str) -> tuple[openpyxl.Workbook, bool]:
+    """(the file as a workbook to mark, whether its formulas were replaced by their values)."""
     try:
         check = check_file(file_name, data)
     except UnreadableFile:
         workbook = openpyxl.Workbook()
         workbook.remove(workbook.active)
-        return workbook
+        return workbook, False
     if check.format == "xlsx":
         try:
-            return openpyxl.load_workbook(io.BytesIO(data))
+            # Values, not formulas: no formula of the file leaves in the copy (the importer
+            # read these same cached values).
+            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            return workbook, _has_formulas(data)
         except Exception:  # noqa: BLE001 - fall back to the values calamine can read
             pass
     try:
@@ -69,7 +166,7 @@ def _open_as_openpyxl(data: bytes, file_name: str) -> openpyxl.Workbook:
         )
     except UnreadableFile:
         sheets = []
-    return _from_raw(sheets)
+    return _from_raw(sheets), False
 
 
 def _from_raw(sheets: list[RawSheet]) -> openpyxl.Workbook:
@@ -82,10 +179,7 @@ def _from_raw(sheets: list[RawSheet]) -> openpyxl.Workbook:
         ):
             for column, value in enumerate(values, start=1):
                 if value is not None:
-                    cell = sheet.cell(row=int(row_number), column=column, value=value)
-                    # Text that Excel would run as a formula stays text.
-                    if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
-                        cell.data_type = "s"
+                    sheet.cell(row=int(row_number), column=column, value=value)
     return workbook
 
 
@@ -153,7 +247,9 @@ def _header_row(sheet, header: str, row: int) -> int | None:
     return None
 
 
-def _list_sheet(workbook: openpyxl.Workbook, items: list[tuple[Message, bool]]) -> None:
+def _list_sheet(
+    workbook: openpyxl.Workbook, items: list[tuple[Message, bool]], note: str | None = None
+) -> None:
     sheet = workbook.create_sheet(LIST_SHEET, 0)
     sheet.append(["类别", "工作表", "行号", "列", "问题说明"])
     for cell in sheet[1]:
@@ -173,6 +269,10 @@ def _list_sheet(workbook: openpyxl.Workbook, items: list[tuple[Message, bool]]) 
         sheet.column_dimensions[letter].width = width
     if not items:
         sheet.append(["", "", None, "", "没有发现问题。"])
+    if note:
+        sheet.append(["说明", "", None, "", note])
+    # Sheet names, headers and messages quote the file: =… there is text, never a formula.
+    _inert_text(sheet)
 
 
 # ---------------------------------------------------------------------------- templates

@@ -1,7 +1,10 @@
-"""Cells out of a checked file: xlsx/xlsm/xls in a child process, CSV here.
+"""Cells out of a checked file: xlsx/xlsm/xls and CSV alike, each parsed in a child process.
 
-The spreadsheet parser (python-calamine) runs in a short-lived child process: on some crafted
-files it aborts the process instead of raising, and the server must survive that. The child
+The parsers run in a short-lived child process with a memory and time limit: python-calamine
+aborts the process on some crafted files instead of raising, and a CSV of 25 million short lines
+(or 2 million columns) would take gigabytes and minutes of the server's own process. The child
+enforces the limits on rows, columns and cells (safety.parse_limits) before any cell comes here,
+and the server must survive whatever the child does. The child
 returns typed Arrow columns (see _worker.py); this module turns them into one DataFrame per sheet
 of plain cell values whose index is the row number the analyst sees in Excel (or the CSV line
 number). Several files are parsed at once (`read_excel_many`), each in a child of its own.
@@ -9,8 +12,6 @@ number). Several files are parsed at once (`read_excel_many`), each in a child o
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import pickle
 import subprocess
@@ -23,9 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from charset_normalizer import from_bytes
 
-from labstudio.importer.safety import UnreadableFile
+from labstudio.importer.safety import UnreadableFile, parse_limits
 
 WORKER = Path(__file__).with_name("_worker.py")
 # The child's address-space cap: well above what the largest accepted file needs.
@@ -35,7 +35,6 @@ CHILD_TIMEOUT_SECONDS = 300
 PARALLEL_READS = 2
 # Must match _worker.MAGIC (the worker is a script of its own and cannot be imported here).
 REPLY_MAGIC = b"LSWORKER1"
-BLANKS = ("", " ", "\u3000")
 
 
 @dataclass
@@ -53,47 +52,38 @@ class RawSheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
-def _frame(columns: list[list], first_row: int = 1) -> pd.DataFrame:
-    if not columns:
-        return pd.DataFrame()
-    height = len(columns[0])
-    frame = pd.DataFrame(
-        {index: pd.Series(values, dtype=object) for index, values in enumerate(columns)}
-    )
-    frame.index = pd.RangeIndex(first_row, first_row + height)
-    # calamine writes "" for an empty cell; None is what every later step tests for.
-    for column in frame.columns:
-        values = frame[column]
-        empty = values.isin(BLANKS)
-        if empty.any():
-            frame[column] = values.where(~empty, None)
-    return frame
-
-
 def _run_child(data: bytes, fmt: str) -> bytes:
+    # The request (small, pickled) goes first with its length, then the file's bytes as they
+    # are: pickling them in would hold a second copy of a 100 MB upload in the server.
     request = pickle.dumps(
-        {"data": data, "format": fmt, "memory_limit": CHILD_MEMORY_LIMIT},
+        {"format": fmt, "memory_limit": CHILD_MEMORY_LIMIT, "limits": parse_limits()},
         protocol=pickle.HIGHEST_PROTOCOL,
     )
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", str(WORKER)],
-            input=request,
-            capture_output=True,
-            timeout=CHILD_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise UnreadableFile(
-            f"读取文件超过 {CHILD_TIMEOUT_SECONDS} 秒仍未完成，已停止。文件可能过大或结构异常，"
-            "请在 Excel 中另存为新的 .xlsx 或拆分后再导入。"
-        ) from exc
-    if done.returncode != 0 or not done.stdout:
+    with subprocess.Popen(
+        [sys.executable, "-I", str(WORKER)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        try:
+            child.stdin.write(len(request).to_bytes(8, "little") + request)
+            reply, _ = child.communicate(data, timeout=CHILD_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            child.kill()
+            child.communicate()
+            raise UnreadableFile(
+                f"读取文件超过 {CHILD_TIMEOUT_SECONDS} 秒仍未完成，已停止。文件可能过大或结构异常，"
+                "请在 Excel 中另存为新的 .xlsx 或拆分后再导入。"
+            ) from exc
+        except BrokenPipeError:  # the child died before it read everything
+            reply = b""
+            child.wait()
+    if child.returncode != 0 or not reply:
         raise UnreadableFile(
             "文件结构异常，读取程序无法处理（可能已损坏，或工作表的数据范围大得异常）。"
             "请在 Excel 或 WPS 中打开，把数据复制到一个新工作簿，另存为 .xlsx 后再导入。"
         )
-    return done.stdout
+    return reply
 
 
 def _blocks(reply: bytes) -> list[memoryview]:
@@ -173,28 +163,98 @@ def _decode(reply: bytes) -> tuple[dict, list[pa.Table]]:
     return head, tables
 
 
-def _sheets(reply: bytes) -> list[RawSheet]:
+# What a limit is called in a refusal, and what the analyst can do about it.
+_LIMITS = {
+    "sheet_rows": ("每张表最多 {maximum:,} 行", "行", "请把数据拆成几个文件分别导入。"),
+    "sheet_columns": (
+        "每张表最多 {maximum:,} 列",
+        "列",
+        "请删除数据区以外的多余列；如果是 CSV，请检查分隔符是否正确。",
+    ),
+    "sheet_cells": (
+        "每张表最多 {maximum:,} 个单元格（行数 × 列数）",
+        "个单元格",
+        "请删除多余的行列，或把数据拆成几个文件分别导入。",
+    ),
+    "file_rows": (
+        "每个文件最多 {maximum:,} 行（各工作表合计）",
+        "行",
+        "请把工作表分到几个文件里分别导入。",
+    ),
+    "file_cells": (
+        "每个文件最多 {maximum:,} 个单元格（各工作表合计）",
+        "个单元格",
+        "请把工作表分到几个文件里分别导入。",
+    ),
+}
+
+
+def _refusal(head: dict, fmt: str) -> str:
+    """The analyst's message for a child's refusal (a reply head whose "ok" is false)."""
+    kind = head.get("kind")
+    if kind == "password":
+        return "文件设置了密码保护，无法读取。请在 Excel 或 WPS 中取消密码后另存，再导入。"
+    if kind == "limit" and head.get("limit") in _LIMITS:
+        limit = head["limit"]
+        rule, unit, advice = _LIMITS[limit]
+        value, line, sheet = int(head["value"]), head.get("line"), head.get("sheet")
+        if fmt == "csv":
+            where = "CSV 文件"
+            if limit == "sheet_columns":
+                found = f"第 {int(line):,} 行有 {value:,} 列"
+            elif limit == "sheet_rows":
+                found = f"读到第 {int(line):,} 行还没有结束"
+            else:
+                found = f"读到第 {int(line):,} 行时已有 {value:,} {unit}"
+        elif limit.startswith("file_"):
+            where, found = "文件", f"读到工作表“{sheet}”时已有 {value:,} {unit}"
+        else:
+            where, found = f"工作表“{sheet}”", f"这张表有 {value:,} {unit}"
+        return (
+            f"{where}超出导入上限：{rule.format(maximum=int(head['maximum']))}，{found}。"
+            f"已停止读取，没有导入任何数据。{advice}"
+        )
+    if kind == "memory":
+        return (
+            f"读取这个文件需要的内存超过了上限（{int(head['maximum']) // 1024**3} GB），已停止读取。"
+            "文件可能过大或结构异常，请把数据拆成几个文件，或在 Excel 中另存为新的 .xlsx 后再导入。"
+        )
+    if kind == "encoding":
+        return "无法识别 CSV 文件的文字编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。"
+    if kind == "csv":
+        line = int(head.get("line") or 0)
+        if head.get("problem") == "field":
+            return (
+                f"CSV 文件第 {line:,} 行附近有一个单元格超过 {int(head['maximum']):,} 个字符"
+                "（多半是引号不成对，把后面的内容都算进了一个单元格）。请检查后再导入。"
+            )
+        return f"CSV 文件格式有误（第 {line:,} 行附近）：引号不成对。请检查后再导入。"
+    return "文件已损坏或不是有效的 Excel 表格，无法读取。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。"
+
+
+def _sheets(reply: bytes, fmt: str, name: str) -> list[RawSheet]:
     try:
         head, tables = _decode(reply)
     except Exception as exc:  # noqa: BLE001 - a garbled reply is a failed read
         raise UnreadableFile("读取文件时出错，文件可能已损坏。请另存为 .xlsx 后再导入。") from exc
     if not head.get("ok"):
-        if head.get("kind") == "password":
-            raise UnreadableFile(
-                "文件设置了密码保护，无法读取。请在 Excel 或 WPS 中取消密码后另存，再导入。"
-            )
-        raise UnreadableFile(
-            "文件已损坏或不是有效的 Excel 表格，无法读取。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。"
-        )
+        raise UnreadableFile(_refusal(head, fmt))
     sheets = []
     try:
         for entry in head["sheets"]:
             stream = entry["stream"]
             table = tables[stream] if stream is not None else None
+            frame = _table_frame(table, entry["height"], entry["width"])
+            if entry.get("lines") is not None:
+                lines = tables[entry["lines"]].column("line").to_numpy()
+                if len(lines) != len(frame):
+                    raise ValueError("line numbers do not match the rows")
+                frame.index = pd.Index(lines)
             sheets.append(
                 RawSheet(
-                    name=entry["name"],
-                    frame=_table_frame(table, entry["height"], entry["width"]),
+                    # A CSV's one sheet is named after its file, as Excel names it on opening.
+                    name=entry["name"] if entry["name"] is not None else Path(name).stem,
+                    frame=frame,
                     visible=entry["visible"],
                     worksheet=entry["worksheet"],
                     formulas={(row + 1, column) for row, column in entry["formulas"]},
@@ -220,8 +280,14 @@ def _hidden(ranges: list, width: int) -> set[int]:
     return hidden
 
 
-def read_excel(data: bytes, fmt: str) -> list[RawSheet]:
-    return _sheets(_run_child(data, fmt))
+def read_excel(data: bytes, fmt: str, name: str = "") -> list[RawSheet]:
+    """The sheets of a checked file of format `fmt` ("xlsx", "xls" or "csv")."""
+    return _sheets(_run_child(data, fmt), fmt, name)
+
+
+def read_csv(data: bytes, name: str) -> list[RawSheet]:
+    """A CSV's one sheet, named after the file; decoded and split in the child like a workbook."""
+    return read_excel(data, "csv", name)
 
 
 def read_many(
@@ -251,76 +317,3 @@ def read_many(
         futures = {pool.submit(run, jobs[i][1]): i for i in order}
         for future in as_completed(futures):
             yield futures[future], future.result()
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, GBK/GB18030, else the best guess."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(data).best()
-    if best is None:
-        raise UnreadableFile(
-            "无法识别 CSV 文件的文字编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。"
-        )
-    return str(best)
-
-
-DELIMITERS = ",\t;|"
-
-
-def _delimiter(sample: str) -> str:
-    """The CSV's separator: the sniffer's answer, else the one found on the most lines.
-
-    The sniffer gives up on a file whose title line has no separator ("2023年度考核结果"), which
-    is how analysts' files start; counting lines still finds ';' in a file of '1,200.00' amounts.
-    """
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        pass
-    lines = [line for line in sample.splitlines()[:200] if line.strip()]
-
-    def weight(candidate: str) -> tuple[int, int, int]:
-        on_lines = sum(1 for line in lines if candidate in line)
-        return on_lines, sample.count(candidate), -DELIMITERS.index(candidate)
-
-    best = max(DELIMITERS, key=weight)
-    return best if weight(best)[0] else ","
-
-
-def read_csv(data: bytes, name: str) -> list[RawSheet]:
-    try:
-        text = decode_text(data)
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            "CSV 文件的文字编码有误。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。"
-        ) from exc
-    delimiter = _delimiter(text[:20000])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    previous = 0
-    try:
-        for record in reader:
-            # A quoted cell may span lines; the analyst's line number is where the record starts.
-            lines.append(previous + 1)
-            previous = reader.line_num
-            rows.append(record)
-    except csv.Error as exc:
-        raise UnreadableFile(
-            f"CSV 文件格式有误（第 {previous + 1} 行附近）：引号不成对。请检查后再导入。"
-        ) from exc
-    width = max((len(row) for row in rows), default=0)
-    columns = [[row[i] if i < len(row) else None for row in rows] for i in range(width)]
-    frame = _frame(columns)
-    if len(frame):
-        frame.index = pd.Index(lines)
-    stem = Path(name).stem
-    return [RawSheet(name=stem, frame=frame)]

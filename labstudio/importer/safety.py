@@ -8,23 +8,72 @@ cheap, never parse cell data, and say in plain Chinese why a file is refused.
 from __future__ import annotations
 
 import io
+import os
 import re
+import tomllib
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from defusedxml import ElementTree
 
 # Limits. A real hospital workbook is a few MB; the benchmark set (300,000 ledger lines) is ~15 MB.
-MAX_FILE_BYTES = 100 * 1024 * 1024
+CONFIG_TOML = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+# What Streamlit accepts when config.toml sets no server.maxUploadSize (its own default, in MiB).
+STREAMLIT_DEFAULT_UPLOAD_MB = 200
+
+
+def _upload_limit_mb(config: Path = CONFIG_TOML) -> int:
+    """server.maxUploadSize of the app's config.toml: the one number for both limits.
+
+    Streamlit refuses a larger upload before it reaches the app; the importer refuses a larger
+    file from the command line. Streamlit's environment variable overrides the file, and without
+    either Streamlit applies its own default: so does the importer, the two cannot disagree.
+    """
+    override = os.environ.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "")
+    if override.strip().isdigit() and int(override) > 0:
+        return int(override)
+    try:
+        with config.open("rb") as stream:
+            value = tomllib.load(stream).get("server", {}).get("maxUploadSize")
+    except (OSError, tomllib.TOMLDecodeError):
+        value = None
+    return value if isinstance(value, int) and value > 0 else STREAMLIT_DEFAULT_UPLOAD_MB
+
+
+MAX_FILE_MB = _upload_limit_mb()
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024  # Streamlit counts its limit in MiB too
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_ZIP_ENTRIES = 5_000
 # Ratio limit only for big members: tiny XML parts legitimately compress 100× and more.
 MAX_RATIO = 200
 RATIO_MIN_BYTES = 8 * 1024 * 1024
-# Declared sheet extent: 1,048,576 rows is Excel's own limit; cells bound the parser's memory.
+# A sheet's declared extent (<dimension>): python-calamine allocates it before reading a cell.
+# Past Excel's own bounds (1,048,576 rows, column XFD) it is malformed.
+MAX_DECLARED_CELLS = 20_000_000
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+# What a parsed sheet (or CSV) and a whole file may hold, checked in the parsing child before any
+# cell reaches the server: the server holds each accepted cell as a Python object (~200 bytes
+# through the import), so these keep one file's import under about 1 GB. 1,048,576 rows is
+# Excel's own limit; the benchmark set's largest sheet has 300,002 rows × 7 columns (2.1 million
+# cells), the whole set 2.4 million.
 MAX_SHEET_ROWS = 1_048_576
 MAX_SHEET_COLUMNS = 256
-MAX_SHEET_CELLS = 20_000_000
+MAX_SHEET_CELLS = 5_000_000
+MAX_FILE_ROWS = 1_048_576
+MAX_FILE_CELLS = 6_000_000
+
+
+def parse_limits() -> dict[str, int]:
+    """The limits the parsing child enforces (read at call time, so a test can lower them)."""
+    return {
+        "sheet_rows": MAX_SHEET_ROWS,
+        "sheet_columns": MAX_SHEET_COLUMNS,
+        "sheet_cells": MAX_SHEET_CELLS,
+        "file_rows": MAX_FILE_ROWS,
+        "file_cells": MAX_FILE_CELLS,
+    }
+
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -140,11 +189,8 @@ def _check_zip(data: bytes, name: str) -> None:
             if extent is None:
                 continue
             rows, columns = extent
-            if (
-                rows > MAX_SHEET_ROWS
-                or columns > MAX_SHEET_COLUMNS
-                or rows * columns > MAX_SHEET_CELLS
-            ):
+            # The limits on what a sheet holds are the child's to check, on the cells it reads.
+            if rows > EXCEL_ROWS or columns > EXCEL_COLUMNS or rows * columns > MAX_DECLARED_CELLS:
                 raise UnreadableFile(
                     f"工作表的声明范围异常（{ref}，约 {rows:,} 行 × {columns:,} 列），"
                     "读取会耗尽内存，已拒绝。请在 Excel 中删除数据区以外的空行空列（或把数据复制到新工作簿）后再导入。"

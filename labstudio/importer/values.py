@@ -53,7 +53,12 @@ class Bad:
 
 
 def text(value: object) -> str | None:
-    """A cell as trimmed text; None when empty. 3.0 → '3'."""
+    """A cell as trimmed text; None when empty. 3.0 → '3'.
+
+    In front only spaces and line breaks are trimmed: a leading tab or apostrophe is kept as
+    written (a tab or ' before "=" is how a file keeps a formula-like text from running; the
+    exports quote such text again). Matching folds all white space away, so names still match.
+    """
     if value is None:
         return None
     if isinstance(value, float):
@@ -65,8 +70,8 @@ def text(value: object) -> str | None:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    result = str(value).replace("\u3000", " ").strip()
-    return result or None
+    result = str(value).replace("\u3000", " ").lstrip(" \r\n").rstrip()
+    return result if result.strip() else None
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -234,7 +239,7 @@ def _number_text(value: object) -> str:
     raw = text(value)
     if raw is None:
         raise ValueError("empty")
-    return unicodedata.normalize("NFKC", raw).replace(" ", "")
+    return "".join(unicodedata.normalize("NFKC", raw).split())  # a tab in front too
 
 
 def parse_score(value: object) -> float | None:

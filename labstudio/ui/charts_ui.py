@@ -39,8 +39,7 @@ def _apply_selection(chart_key: str) -> None:
 
 
 def _csv(table: pd.DataFrame) -> Callable[[], bytes]:
-    # UTF-8 with a byte-order mark: Excel on a Chinese Windows opens it without mojibake.
-    return lambda: table.to_csv(index=False).encode("utf-8-sig")
+    return lambda: export.dataframe_csv(table)
 
 
 def _xlsx(table: pd.DataFrame, sheet: str) -> Callable[[], bytes]:

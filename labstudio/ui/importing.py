@@ -375,11 +375,13 @@ def _upload_tab(lang: str) -> None:
                 continue
             st.download_button(
                 label("import.error_report", lang, file=name),
-                error_workbook(content, name, mine),
+                # Made when clicked, in a child process: it reads the untrusted file again.
+                lambda content=content, name=name, mine=mine: error_workbook(content, name, mine),
                 file_name=f"问题说明-{name.rsplit('.', 1)[0]}.xlsx",
                 mime=XLSX,
                 icon=":material/download:",
                 key=f"error_report_{name}",
+                on_click="ignore",
             )
     if outcome.warnings:
         st.warning(
