@@ -74,6 +74,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "filters.all_statuses": ("全部状态", "Any status"),
     "filters.reset": ("清除筛选", "Clear filters"),
     "filters.unknown_value": ("（无匹配）", "(no match)"),
+    "filters.bad_year": (
+        "链接中的年度“{value}”不是年份，未按年度筛选。",
+        'The link\'s year "{value}" is not a year: no year filter applied.',
+    ),
     "status.active": ("在管", "Active"),
     "status.revoked": ("已撤销", "Revoked"),
     "lang.switch": ("English", "中文"),
@@ -422,7 +426,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "点击图中的柱形可按其筛选；左侧“清除筛选”可恢复。",
         "Click a bar to filter by it; “Clear filters” in the sidebar undoes it.",
     ),
-    "v.year_scope": ("{year}年度（左侧可改）", "{year} (change it in the sidebar)"),
+    "v.year_shown": (
+        "考核数字为{year}年度（最近一次考核）",
+        "Assessment figures are for {year}, the latest assessed",
+    ),
     "v.search": ("检索工作室、领衔人、单位或成果", "Search studio, leader, unit or achievements"),
     "v.search_placeholder": ("例如：张伟、市立医院、专利", "e.g. a name, a hospital, a patent"),
     "v.directory_count": ("共 {count} 家", "{count} studios"),

@@ -165,7 +165,7 @@ def test_a_filter_change_changes_every_page(demo_db):
         at = app(page)
         before = (charts(at), [len(d.value) for d in at.dataframe])
         if page == "pages/overview.py":
-            at.selectbox(key="type").select("服务创新型").run()
+            at.selectbox(key=state.widget_key("type", "zh")).select("服务创新型").run()
         else:
             at.session_state["type"] = "服务创新型"
             at.run()

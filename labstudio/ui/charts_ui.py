@@ -33,9 +33,7 @@ def _apply_selection(chart_key: str) -> None:
         points = []
     if not points:
         return
-    for key, value in charts.filter_pairs(points[0]).items():
-        if key in state.FILTER_KEYS:
-            st.session_state[key] = value
+    state.set_filters(charts.filter_pairs(points[0]))
 
 
 def _csv(table: pd.DataFrame) -> Callable[[], bytes]:
@@ -257,15 +255,15 @@ def _export_name(filters: Filters) -> str:
     return "_".join(p.replace("/", "-") for p in parts) + ".xlsx"
 
 
-def header(view: PageView, filters: Filters, lang: str, *, year_scoped: bool = False) -> None:
+def header(view: PageView, filters: Filters, lang: str) -> None:
     """The line under the page title: active filters, the year spoken of, the export."""
     with st.container(horizontal=True, vertical_alignment="center"):
         described = state.describe(filters, lang)
         parts = []
         if described:
             parts.append(label("overview.filters_active", lang, filters=described))
-        if year_scoped and view.year is not None and filters.year is None:
-            parts.append(label("v.year_scope", lang, year=view.year))
+        if view.year_note:
+            parts.append(view.year_note)
         if parts:
             st.caption(" · ".join(parts))
         st.space("stretch")
@@ -362,7 +360,7 @@ CHART_PAGES: dict[str, Callable[[str, Filters, str], PageView]] = {
 }
 
 
-def chart_page(page: str, *, year_scoped: bool = False) -> None:
+def chart_page(page: str) -> None:
     """A whole chart page: the empty and no-match states, the header, the panels."""
     lang = state.lang()
     components.page_style()
@@ -374,6 +372,6 @@ def chart_page(page: str, *, year_scoped: bool = False) -> None:
     if view.studios == 0:
         components.no_match(lang)
         return
-    header(view, filters, lang, year_scoped=year_scoped)
+    header(view, filters, lang)
     click_hint(lang)
     panels(view.panels, lang, page)

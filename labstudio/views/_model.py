@@ -34,6 +34,9 @@ class PageView:
     panels: list[Panel] = field(default_factory=list)
     studios: int = 0  # studios matching the filters (0: show the "no match" hint)
     year: int | None = None  # the year the page speaks of, when one applies
+    # Said under the title (and under the year box) when the page shows one year's figures
+    # although no year is chosen: which year, and why that one.
+    year_note: str | None = None
     figures: dict = field(default_factory=dict)  # headline numbers, comparable with `summary`
     extra: dict = field(default_factory=dict)  # page-specific plain data (e.g. a profile)
 
@@ -45,6 +48,15 @@ def units(lang: str) -> dict[str, str]:
         "points": label("v.unit.points", lang),
         "yuan": label("v.unit.yuan", lang),
     }
+
+
+# The pages that show one year's assessment when no year is chosen (the latest assessed).
+YEAR_SCOPED_PAGES: frozenset[str] = frozenset({"overview", "assessments"})
+
+
+def year_shown(year: int | None, lang: str) -> str | None:
+    """The words for "these figures are of `year`", the same under the year box and the title."""
+    return label("v.year_shown", lang, year=year) if year is not None else None
 
 
 NONE = "—"  # a field the source left empty, in either language

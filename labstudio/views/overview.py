@@ -20,6 +20,7 @@ from labstudio.views._model import (
     top_units,
     type_label,
     units,
+    year_shown,
 )
 
 TYPE_ORDER: tuple[str, ...] = (*TYPES, UNTYPED)
@@ -391,6 +392,8 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
     counts = studio_counts(cur, filters)
     year = _sql.assessment_year(cur, filters)
     view = PageView(studios=int(counts["count"].sum()), year=year)
+    if filters.year is None:
+        view.year_note = year_shown(year, lang)
     if view.studios == 0:
         return view
     cycle = life_cycle(cur, filters)
