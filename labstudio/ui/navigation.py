@@ -62,3 +62,4 @@ def sidebar(items: list[st.Page], lang: str) -> None:
     with st.sidebar, st.container(gap="xxsmall", key="navigation"):
         for item in items:
             st.page_link(item, query_params=carried)
+    st.sidebar.divider()
