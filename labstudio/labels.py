@@ -101,6 +101,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "No studio matches the filters. Widen or clear the filters in the sidebar.",
     ),
     # Overview KPI cards
+    "kpi.total": ("工作室总数", "Studios in all"),
     "kpi.active": ("在管工作室", "Active studios"),
     "kpi.revoked": ("已撤销称号", "Titles revoked"),
     "kpi.revoked_delta": ("{year}年撤销 {count} 家", "{count} revoked in {year}"),
@@ -123,8 +124,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit.studios": ("家", ""),
     "unit.yuan": ("元", "yuan"),
     "overview.caption": (
-        "工作室数量按当前状态统计；考核数字为 {year} 年度（左侧可选年度）；经费为{money_scope}。",
-        "Studio counts stand as today; assessment figures are for {year}; funds are {money_scope}.",
+        "工作室数量按当前状态统计；经费为{money_scope}。",
+        "Studio counts stand as today; funds are {money_scope}.",
     ),
     "overview.filters_active": ("当前筛选：{filters}", "Filters: {filters}"),
     # Sign-in
@@ -317,7 +318,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "v.chart.by_year": ("各年度撤销数量（按类型）", "Revocations by year and type"),
     "v.chart.by_unit": ("各单位撤销数量（按类型）", "Revocations by unit and type"),
-    "v.chart.timeline": ("撤销时间线", "Revocation timeline"),
+    "v.chart.timeline": (
+        "撤销时间线（共{count}家，同日的上下排列）",
+        "Revocation timeline ({count} in all; same-day ones stacked)",
+    ),
     "v.chart.due": ("考核不合格但尚未撤销称号", "Failed but not yet revoked"),
     "v.chart.budget": (
         "各工作室经费支出与额度（余额见悬停）",
@@ -412,6 +416,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Under management, not assessed in {year}",
     ),
     "v.action.honours": ("领衔人荣誉超过5项", "More than five honours listed"),
+    "v.action.count": ("{title}：{count}项", "{title}: {count}"),
     "v.action.none": ("没有需要跟进的事项。", "Nothing to follow up."),
     "v.section.charts": ("分布", "Breakdown"),
     "v.data": ("数据", "Data"),
@@ -423,9 +428,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "The current filters' studios as the notice's 附件2 table, plus assessments, revocations and ledger sheets.",
     ),
     "v.click_hint": (
-        "点击图中的柱形可按其筛选；左侧“清除筛选”可恢复。",
-        "Click a bar to filter by it; “Clear filters” in the sidebar undoes it.",
+        "点击柱形按它所代表的批次、单位、年度或状态筛选；点击图例中的类型按类型筛选；左侧“清除筛选”可恢复。",
+        "Click a bar to filter by the batch, unit, year or status it stands for; click a type in "
+        'the legend to filter by type. "Clear filters" in the sidebar undoes it.',
     ),
+    "v.title_years": ("{title}（{years}年度）", "{title} ({years})"),
     "v.year_shown": (
         "考核数字为{year}年度（最近一次考核）",
         "Assessment figures are for {year}, the latest assessed",

@@ -82,7 +82,8 @@ def totals(spec: dict, axis: str = "x") -> dict[str, float]:
     value = "y" if axis == "x" else "x"
     result: dict[str, float] = {}
     for trace in spec["data"]:
-        if trace.get("type") != "bar":
+        # The bars, not the clickable legend drawn beside them (charts.clickable_legend).
+        if trace.get("type") != "bar" or (trace.get("meta") or {}).get("role") == "legend":
             continue
         for category, number in zip(trace[axis], trace[value], strict=True):
             result[category] = result.get(category, 0) + (number or 0)

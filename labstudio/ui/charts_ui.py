@@ -225,7 +225,7 @@ def action_items(items: Sequence[Panel], lang: str) -> None:
     st.caption(label("v.action.caption", lang))
     for item in items:
         with st.expander(
-            f"{item.title}：{item.count or 0}",
+            label("v.action.count", lang, title=item.title, count=item.count or 0),
             icon=":material/priority_high:" if item.count else ":material/check:",
         ):
             if item.table.empty:
@@ -373,5 +373,7 @@ def chart_page(page: str) -> None:
         components.no_match(lang)
         return
     header(view, filters, lang)
+    if view.cards:
+        components.kpi_cards(view.cards, columns=5)
     click_hint(lang)
     panels(view.panels, lang, page)

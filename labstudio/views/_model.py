@@ -6,7 +6,7 @@ words, numbers and figures here means the tests check what a leader sees without
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from labstudio import labels
+from labstudio.kpis import Card
 from labstudio.labels import label
 
 
@@ -37,6 +38,8 @@ class PageView:
     # Said under the title (and under the year box) when the page shows one year's figures
     # although no year is chosen: which year, and why that one.
     year_note: str | None = None
+    # The page's headline numbers as cards above its charts (the answer to its first question).
+    cards: list[Card] = field(default_factory=list)
     figures: dict = field(default_factory=dict)  # headline numbers, comparable with `summary`
     extra: dict = field(default_factory=dict)  # page-specific plain data (e.g. a profile)
 
@@ -57,6 +60,18 @@ YEAR_SCOPED_PAGES: frozenset[str] = frozenset({"overview", "assessments"})
 def year_shown(year: int | None, lang: str) -> str | None:
     """The words for "these figures are of `year`", the same under the year box and the title."""
     return label("v.year_shown", lang, year=year) if year is not None else None
+
+
+def with_years(title: str, years: Iterable[object], lang: str) -> str:
+    """A list's title with the years its rows belong to: 考核不合格、尚未撤销称号（2024–2025年度）.
+
+    `years` are the rows' years (or the one chosen); none leaves the title as it is.
+    """
+    known = sorted({int(y) for y in years if not missing(y)})
+    if not known:
+        return title
+    span = str(known[0]) if len(known) == 1 else f"{known[0]}–{known[-1]}"
+    return label("v.title_years", lang, title=title, years=span)
 
 
 NONE = "—"  # a field the source left empty, in either language

@@ -143,6 +143,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
             category_label=c,
             highlight=[DISALLOWED],
             value_format=",.2f",
+            value_labels=True,
             empty_message=empty,
         ),
         table=table(

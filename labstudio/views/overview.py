@@ -20,6 +20,7 @@ from labstudio.views._model import (
     top_units,
     type_label,
     units,
+    with_years,
     year_shown,
 )
 
@@ -284,19 +285,16 @@ def life_cycle_panel(data: pd.DataFrame, lang: str) -> Panel:
         category_title="",
         value_title=label("v.axis.studios", lang),
         unit=u["studios"],
+        # A click on the revoked bar filters to revoked studios; on any stage, to active ones.
+        category_filters=lambda stage: {
+            "status": "revoked" if stage == REVOKED_STAGE else "active"
+        },
         category_label=stage_label(lang),
         type_label=type_label(lang),
         order=present,
         horizontal=True,
         empty_message=label("v.empty.chart", lang),
     )
-    # A click on the revoked bar filters to revoked studios; on any stage, to active ones.
-    for trace in figure.data:
-        if trace.customdata is not None:
-            trace.customdata = [
-                [*pairs, "status", "revoked" if stage == REVOKED_STAGE else "active"]
-                for pairs, stage in zip(trace.customdata, present, strict=True)
-            ]
     unknown = int(data.loc[data["stage"] == UNKNOWN_STAGE, "count"].sum())
     return Panel(
         key="life_cycle",
@@ -313,7 +311,23 @@ def life_cycle_panel(data: pd.DataFrame, lang: str) -> Panel:
     )
 
 
-def action_panels(items: dict[str, pd.DataFrame], year: int | None, lang: str) -> list[Panel]:
+# The lists whose rows belong to a year, and the column that says which.
+LIST_YEARS = {"failed_unrevoked": "year", "disallowed": "entry_date"}
+
+
+def list_years(key: str, data: pd.DataFrame, filter_year: int | None) -> list[object]:
+    """The years of a list's rows (the chosen year for an empty list: "none in 2024")."""
+    if data.empty:
+        return [filter_year] if filter_year is not None else []
+    column = data[LIST_YEARS[key]]
+    if key == "disallowed":
+        return list(pd.to_datetime(column).dt.year)
+    return list(column)
+
+
+def action_panels(
+    items: dict[str, pd.DataFrame], year: int | None, lang: str, filter_year: int | None = None
+) -> list[Panel]:
     t = type_label(lang)
     specs = [
         (
@@ -377,6 +391,8 @@ def action_panels(items: dict[str, pd.DataFrame], year: int | None, lang: str) -
         translate = {"type": t}
         if "batch" in columns:
             translate["batch"] = batch_label(lang)
+        if key in LIST_YEARS:
+            title = with_years(title, list_years(key, data, filter_year), lang)
         panels.append(
             Panel(
                 key=f"action_{key}",
@@ -402,7 +418,9 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
         unit_type_panel(counts, lang),
         life_cycle_panel(cycle, lang),
     ]
-    view.extra["actions"] = action_panels(action_items(cur, filters, year), year, lang)
+    view.extra["actions"] = action_panels(
+        action_items(cur, filters, year), year, lang, filters.year
+    )
     by_type = counts.groupby("type")["count"].sum()
     view.figures = {
         "by_type": {t: int(by_type.get(t, 0)) for t in TYPE_ORDER},
