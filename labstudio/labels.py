@@ -264,6 +264,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "{count} without a type (unclassified)",
     ),
     "v.note.no_stage": ("{count}家未填写阶段", "{count} without a life-cycle stage"),
+    "v.note.stages_missing": (
+        "工作室所处阶段：{total}家在管工作室中{missing}家未填写阶段，暂不绘图；在名单中补填“阶段”后显示。",
+        "Life-cycle stages: {missing} of {total} active studios have none recorded, so there is "
+        "no chart; fill in the stage in the roster to show it.",
+    ),
     "v.note.no_score": ("{year}年有{count}家未录入分数", "{count} without a score in {year}"),
     "v.note.no_grade": ("{year}年有{count}家未录入等次", "{count} without a grade in {year}"),
     "v.note.not_assessed": (
@@ -281,6 +286,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.note.standard_grant": (
         "{count}家未录入拨款，按1万元计",
         "{count} studios have no grant recorded; 10,000 yuan assumed",
+    ),
+    "v.note.standard_grant_named": (
+        "{count}家未录入拨款，额度暂按1万元计（名单见下方“未录入拨款、额度暂按1万元计”）",
+        '{count} studios have no grant recorded; 10,000 yuan assumed (listed below under "No '
+        'grant recorded")',
     ),
     "v.note.top_n": (
         "共{total}家，图中显示余额最少的{shown}家，完整数据见“数据”",
@@ -415,8 +425,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "{year}年度在管但无考核记录",
         "Under management, not assessed in {year}",
     ),
+    "v.action.standard_grant": (
+        "未录入拨款、额度暂按1万元计",
+        "No grant recorded, 10,000 yuan assumed",
+    ),
+    "v.col.open_profile": ("档案", "Profile"),
+    "v.open_profile": ("打开档案", "Open profile"),
     "v.action.honours": ("领衔人荣誉超过5项", "More than five honours listed"),
-    "v.action.count": ("{title}：{count}项", "{title}: {count}"),
+    "v.action.studios": ("{title}：{count}家", "{title}: {count}"),
+    "v.action.lines": ("{title}：{count}笔", "{title}: {count} lines"),
     "v.action.none": ("没有需要跟进的事项。", "Nothing to follow up."),
     "v.section.charts": ("分布", "Breakdown"),
     "v.data": ("数据", "Data"),
@@ -462,6 +479,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.profile.funds": (
         "经费：额度 {budget}，已支出 {spent}，余额 {balance}",
         "Funds: grant {budget}, spent {spent}, balance {balance}",
+    ),
+    "v.profile.standard_grant": (
+        "未录入拨款：额度暂按通知规定的1万元计，余额以此推算；录入拨款记录后以实际为准。",
+        "No grant recorded: the grant is taken as the notice's 10,000 yuan and the balance "
+        "follows from it, until a grant is imported.",
     ),
     "v.profile.no_ledger": ("尚无经费台账记录", "No ledger entries yet"),
     "v.profile.no_assessment": ("尚无考核记录", "No assessment yet"),

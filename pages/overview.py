@@ -30,4 +30,5 @@ money_scope = (
 st.caption(label("overview.caption", lang, money_scope=money_scope))
 charts_ui.click_hint(lang)
 charts_ui.panels(view.panels, lang, "overview")
+charts_ui.page_notes(view)
 charts_ui.action_items(view.extra["actions"], lang)

@@ -18,7 +18,7 @@ import streamlit as st
 from labstudio import charts, export
 from labstudio.filters import Filters
 from labstudio.labels import label
-from labstudio.ui import components, data, page_data, state
+from labstudio.ui import components, data, navigation, page_data, state
 from labstudio.ui.data import db_key
 from labstudio.views._model import NONE, PageView, Panel
 
@@ -86,14 +86,26 @@ def column_config(table: pd.DataFrame, lang: str) -> dict:
 def table_view(table: pd.DataFrame, key: str, lang: str, **kwargs) -> None:
     """A data table as every page shows it: no index, money formatted, and a missing value
     (a date not yet set, a score not entered) blank rather than the word "None"."""
+    config = column_config(table, lang)
+    profile = label("v.col.open_profile", lang)
+    if profile in table.columns:
+        config[profile] = st.column_config.LinkColumn(display_text=label("v.open_profile", lang))
     st.dataframe(
         table,
         hide_index=True,
         key=key,
-        column_config=column_config(table, lang),
+        column_config=config,
         placeholder="",
         **kwargs,
     )
+
+
+def with_profile_links(table: pd.DataFrame, ids: Sequence[int] | None, lang: str) -> pd.DataFrame:
+    """`table` with a last column linking each row to its studio's profile."""
+    if not ids or len(ids) != len(table):
+        return table
+    urls = [navigation.profile_url(i, lang) for i in ids]
+    return table.assign(**{label("v.col.open_profile", lang): urls})
 
 
 # A list this short is shown whole, as a static table that wraps its cells to the width of the
@@ -123,8 +135,13 @@ def short_list(table: pd.DataFrame, lang: str) -> None:
     """A short list as a static table: every column visible, long cells wrapped."""
     money = {label(key, lang) for key in MONEY_COLUMNS}
     formats: dict[str, object] = {}
+    profile = label("v.col.open_profile", lang)
+    opening = label("v.open_profile", lang)
     for column in table.columns:
-        if not pd.api.types.is_numeric_dtype(table[column]):
+        if column == profile:
+            # Our own link (a URL of an id and the filters, percent-encoded) to the profile.
+            formats[column] = lambda url: f"[{opening}]({url})"
+        elif not pd.api.types.is_numeric_dtype(table[column]):
             formats[column] = _markdown_safe
         elif column in money:
             formats[column] = "{:,.2f}"
@@ -141,8 +158,12 @@ def short_list(table: pd.DataFrame, lang: str) -> None:
     st.table(styled, hide_index=True, border="horizontal")
 
 
-def list_view(table: pd.DataFrame, key: str, lang: str) -> None:
-    """A list panel's rows: whole when short, in a scrolling grid when long."""
+def list_view(
+    table: pd.DataFrame, key: str, lang: str, profile_ids: Sequence[int] | None = None
+) -> None:
+    """A list panel's rows: whole when short, in a scrolling grid when long; with a link to
+    each row's studio profile when the rows are studios."""
+    table = with_profile_links(table, profile_ids, lang)
     if len(table) <= SHORT_LIST:
         short_list(table, lang)
     else:
@@ -174,7 +195,7 @@ def panel(panel: Panel, lang: str, page: str) -> None:
         if panel.table.empty:
             st.caption(label("v.empty.list", lang))
         else:
-            list_view(panel.table, f"{page}_{panel.key}_table", lang)
+            list_view(panel.table, f"{page}_{panel.key}_table", lang, panel.profile_ids)
         downloads(panel.table, panel.title, f"{page}_{panel.key}", lang)
         return
     figure = panel.figure
@@ -211,6 +232,12 @@ def panels(items: Sequence[Panel], lang: str, page: str) -> None:
             panel(item, lang, page)
 
 
+def page_notes(view: PageView) -> None:
+    """The lines that stand in for charts of data that is mostly missing."""
+    for note in view.notes:
+        st.caption(note)
+
+
 def click_hint(lang: str) -> None:
     st.caption(label("v.click_hint", lang))
 
@@ -225,13 +252,13 @@ def action_items(items: Sequence[Panel], lang: str) -> None:
     st.caption(label("v.action.caption", lang))
     for item in items:
         with st.expander(
-            label("v.action.count", lang, title=item.title, count=item.count or 0),
+            item.count_label or item.title,
             icon=":material/priority_high:" if item.count else ":material/check:",
         ):
             if item.table.empty:
                 st.caption(label("v.empty.list", lang))
                 continue
-            list_view(item.table, f"overview_{item.key}_table", lang)
+            list_view(item.table, f"overview_{item.key}_table", lang, item.profile_ids)
             downloads(item.table, item.title, f"overview_{item.key}", lang)
 
 
@@ -272,7 +299,7 @@ def header(view: PageView, filters: Filters, lang: str) -> None:
 
 # --- 工作室档案 --------------------------------------------------------------------------------
 
-PROFILE_PARAM = "studio"
+PROFILE_PARAM = navigation.PROFILE_PARAM
 
 
 def _open_profile(table_key: str, ids: list[int]) -> None:
@@ -346,6 +373,8 @@ def profile(view: PageView, filters: Filters, lang: str, studio_id: object) -> N
         st.markdown(f"**{label('v.col.achievements', lang)}**")
         st.text(info["achievements"])
         (st.error if info["over_budget"] else st.info)(info["funds"], icon=":material/payments:")
+        if info["standard_grant"]:
+            st.warning(info["standard_grant"], icon=":material/help:")
     for item in view.panels:
         with grid.cell(column_span=1 if item.figure is not None else "all"):
             panel(item, lang, "profile")
@@ -377,3 +406,4 @@ def chart_page(page: str) -> None:
         components.kpi_cards(view.cards, columns=5)
     click_hint(lang)
     panels(view.panels, lang, page)
+    page_notes(view)

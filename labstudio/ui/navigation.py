@@ -10,6 +10,8 @@ Each link carries the filters and the language, so a link copied from it opens t
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from labstudio.labels import label
@@ -63,3 +65,12 @@ def sidebar(items: list[st.Page], lang: str) -> None:
         for item in items:
             st.page_link(item, query_params=carried)
     st.sidebar.divider()
+
+
+PROFILE_PARAM = "studio"
+
+
+def profile_url(studio_id: int, lang: str) -> str:
+    """A studio's profile, with the filters and language in force (relative to the app, so it
+    works under any base path)."""
+    return "studios?" + urlencode({**state.link_query(lang), PROFILE_PARAM: studio_id})

@@ -28,6 +28,10 @@ class Panel:
     clickable: bool = False  # a click on a bar sets the global filters it carries
     wide: bool = False  # takes the full width instead of half
     count: int | None = None  # for lists: how many rows need attention
+    count_label: str | None = None  # the title with the count, as a to-do list shows it
+    # For lists of studios: each row's studio id, in row order; the page links each row to the
+    # studio's profile.
+    profile_ids: list[int] | None = None
 
 
 @dataclass
@@ -38,6 +42,8 @@ class PageView:
     # Said under the title (and under the year box) when the page shows one year's figures
     # although no year is chosen: which year, and why that one.
     year_note: str | None = None
+    # One line each, under the charts: what is not drawn because the data is mostly missing.
+    notes: list[str] = field(default_factory=list)
     # The page's headline numbers as cards above its charts (the answer to its first question).
     cards: list[Card] = field(default_factory=list)
     figures: dict = field(default_factory=dict)  # headline numbers, comparable with `summary`
@@ -167,6 +173,13 @@ def completeness(parts: list[str], lang: str) -> str | None:
         return None
     # Punctuation, not words: the Chinese list separator, or its English counterpart.
     return label("v.note.prefix", lang) + ("；" if lang == "zh" else "; ").join(parts)
+
+
+def mostly_missing(missing: int, total: int) -> bool:
+    """The rule for a chart of data that is mostly missing: more than half of it is. Such a
+    chart (a life cycle of "阶段未填写") says nothing; the page (and a slide) gives one line
+    instead."""
+    return total > 0 and missing * 2 > total
 
 
 def notes(*parts: str | None) -> str | None:

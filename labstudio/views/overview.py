@@ -15,6 +15,7 @@ from labstudio.views._model import (
     Panel,
     batch_label,
     completeness,
+    mostly_missing,
     stage_label,
     table,
     top_units,
@@ -195,6 +196,7 @@ def action_items(
         "over_budget": queries.studios_over_budget(cur, filters),
         "missing_assessment": missing_assessments(cur, filters, year),
         "honours": honours_over_limit(cur, filters),
+        "standard_grant": _sql.untyped(queries.studios_without_grant(cur, filters)),
     }
 
 
@@ -272,6 +274,20 @@ def unit_type_panel(counts: pd.DataFrame, lang: str, key: str = "unit_type") -> 
         note=limit_note,
         clickable=True,
     )
+
+
+def stage_note(cycle: pd.DataFrame, lang: str) -> str | None:
+    """The one line that replaces the life-cycle chart when most stages are not recorded.
+
+    `cycle` is `life_cycle()`; revoked studios do not count (their stage no longer matters).
+    The meeting slides call this too, so a slide of 阶段未填写 is never projected.
+    """
+    standing = cycle[cycle["stage"] != REVOKED_STAGE]
+    missing = int(standing.loc[standing["stage"] == UNKNOWN_STAGE, "count"].sum())
+    total = int(standing["count"].sum())
+    if not mostly_missing(missing, total):
+        return None
+    return label("v.note.stages_missing", lang, missing=missing, total=total)
 
 
 def life_cycle_panel(data: pd.DataFrame, lang: str) -> Panel:
@@ -384,6 +400,16 @@ def action_panels(
                 "honours": "v.col.honours",
             },
         ),
+        (
+            "standard_grant",
+            label("v.action.standard_grant", lang),
+            {
+                "unit": "v.col.unit",
+                "studio": "v.col.studio",
+                "type": "v.col.type",
+                "spent": "v.col.spent",
+            },
+        ),
     ]
     panels = []
     for key, title, columns in specs:
@@ -399,6 +425,13 @@ def action_panels(
                 title=title,
                 table=table(data, columns, lang, translate=translate),
                 count=len(data),
+                count_label=label(
+                    "v.action.lines" if key == "disallowed" else "v.action.studios",
+                    lang,
+                    title=title,
+                    count=len(data),
+                ),
+                profile_ids=[int(i) for i in data["studio_id"]],
             )
         )
     return panels
@@ -413,11 +446,12 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
     if view.studios == 0:
         return view
     cycle = life_cycle(cur, filters)
-    view.panels = [
-        batch_type_panel(counts, lang),
-        unit_type_panel(counts, lang),
-        life_cycle_panel(cycle, lang),
-    ]
+    view.panels = [batch_type_panel(counts, lang), unit_type_panel(counts, lang)]
+    missing_stages = stage_note(cycle, lang)
+    if missing_stages:
+        view.notes.append(missing_stages)
+    else:
+        view.panels.append(life_cycle_panel(cycle, lang))
     view.extra["actions"] = action_panels(
         action_items(cur, filters, year), year, lang, filters.year
     )

@@ -208,6 +208,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
             translate={"type": t},
         ),
         count=len(pending),
+        profile_ids=[int(i) for i in pending["studio_id"]],
         wide=True,
     )
     view.panels = [ground_panel, year_panel, unit_panel, timeline_panel, due_panel]
