@@ -94,7 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "empty.signin": (
         "分析员请先在左侧栏下方的“分析员登录”中登录，再导入数据。",
-        "Analysts: sign in under “Analyst sign-in” at the bottom of the sidebar, then import.",
+        'Analysts: sign in under "Analyst sign-in" at the bottom of the sidebar, then import.',
     ),
     "empty.filtered": (
         "没有符合当前筛选条件的工作室。请放宽或清除左侧的筛选条件。",
@@ -439,16 +439,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.data": ("数据", "Data"),
     "v.download_csv": ("下载 CSV", "Download CSV"),
     "v.download_xlsx": ("下载 Excel", "Download Excel"),
-    "v.export": ("导出附件2汇总表（Excel）", "Export the 附件2 summary (Excel)"),
+    "v.export": ("导出附件2汇总表（Excel）", "Export the Annex 2 summary (Excel)"),
     "v.export_help": (
         "按当前筛选条件导出：附件2汇总表，以及考核、撤销、经费台账三张明细表。",
-        "The current filters' studios as the notice's 附件2 table, plus assessments, revocations and ledger sheets.",
+        "The current filters' studios as the notice's Annex 2 table, plus assessments, "
+        "revocations and ledger sheets.",
     ),
     "v.click_hint": (
         "点击柱形按它所代表的批次、单位、年度或状态筛选；点击图例中的类型按类型筛选；左侧“清除筛选”可恢复。",
         "Click a bar to filter by the batch, unit, year or status it stands for; click a type in "
         'the legend to filter by type. "Clear filters" in the sidebar undoes it.',
     ),
+    "punct.list_separator": ("；", "; "),
     "v.title_years": ("{title}（{years}年度）", "{title} ({years})"),
     "v.year_shown": (
         "考核数字为{year}年度（最近一次考核）",
@@ -467,6 +469,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "No studio with id {id}. It may have been removed by a rolled-back import.",
     ),
     "v.profile.basics": ("基本情况", "Basics"),
+    "punct.field": ("{name}：", "{name}: "),
     "v.profile.honours_over": (
         "领衔人荣誉列出{count}项，超过通知规定的5项以内。",
         "{count} honours listed, more than the five the notice allows.",

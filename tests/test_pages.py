@@ -286,7 +286,9 @@ def test_short_lists_are_shown_whole(demo_db):
         "经费额度（元）",
         "已支出（元）",
         "余额（元）",
+        "档案",  # a link to the studio's profile
     ]
+    assert over[0]["档案"].iloc[0].startswith("studios?studio=")
     # Money in every table with thousands separators and fen, as in the charts.
     assert set(charts_ui.column_config(over[0], "zh")) == {
         "经费额度（元）",

@@ -364,7 +364,12 @@ def profile(view: PageView, filters: Filters, lang: str, studio_id: object) -> N
     grid = st.grid(2, min_column_width=GRID_MIN_COLUMN, gap="small", border=True)
     with grid.cell():
         st.markdown(f"**{label('v.profile.basics', lang)}**")
-        st.markdown("  \n".join(f"{name}：**{value}**" for name, value in info["basics"]))
+        st.markdown(
+            "  \n".join(
+                f"{label('punct.field', lang, name=name)}**{value}**"
+                for name, value in info["basics"]
+            )
+        )
     with grid.cell():
         st.markdown(f"**{label('v.col.honours', lang)}**")
         if info["honours_warning"]:

@@ -171,8 +171,7 @@ def completeness(parts: list[str], lang: str) -> str | None:
     parts = [p for p in parts if p]
     if not parts:
         return None
-    # Punctuation, not words: the Chinese list separator, or its English counterpart.
-    return label("v.note.prefix", lang) + ("；" if lang == "zh" else "; ").join(parts)
+    return label("v.note.prefix", lang) + label("punct.list_separator", lang).join(parts)
 
 
 def mostly_missing(missing: int, total: int) -> bool:

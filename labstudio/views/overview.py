@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pandas as pd
 
@@ -179,7 +181,7 @@ def honours_over_limit(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
         filters,
         """
         SELECT fs.studio_id, fs.unit_name AS unit, fs.name AS studio, fs.leader,
-               len(fs.honours) AS honours_count, array_to_string(fs.honours, '；') AS honours
+               len(fs.honours) AS honours_count, fs.honours
         FROM fs WHERE len(fs.honours) > $max
         ORDER BY honours_count DESC, unit, studio
         """,
@@ -341,6 +343,12 @@ def list_years(key: str, data: pd.DataFrame, filter_year: int | None) -> list[ob
     return list(column)
 
 
+def honours_list(lang: str) -> Callable[[object], str]:
+    """A leader's honours on one line, with the list separator of `lang`."""
+    separator = label("punct.list_separator", lang)
+    return lambda honours: "" if honours is None else separator.join(map(str, honours))
+
+
 def action_panels(
     items: dict[str, pd.DataFrame], year: int | None, lang: str, filter_year: int | None = None
 ) -> list[Panel]:
@@ -417,6 +425,8 @@ def action_panels(
         translate = {"type": t}
         if "batch" in columns:
             translate["batch"] = batch_label(lang)
+        if key == "honours":
+            translate["honours"] = honours_list(lang)
         if key in LIST_YEARS:
             title = with_years(title, list_years(key, data, filter_year), lang)
         panels.append(
