@@ -419,3 +419,11 @@ def test_revocations_on_one_day_are_stacked_so_each_shows():
     assert len(same_day) == 3 and same_day[0] < 0 < same_day[-1]  # around their row, inside it
     assert all(abs(y) < 0.5 for y in same_day)
     assert {c for *_, c in points} == set("甲乙丙丁戊")
+
+
+def test_a_slide_gets_plotlys_own_legend_back():
+    fig = charts.plain_legend(batch_chart())
+    assert not role(fig, "legend")
+    assert fig.layout.showlegend and list(fig.layout.yaxis.domain) == [0, 1]
+    assert [t.name for t in segments(fig)] == ["技术创新型", "服务创新型", UNTYPED]
+    assert role(fig, "totals")  # the totals stay: a projector has no hover either
