@@ -736,6 +736,22 @@ def grade_grid(
 
 # Revocations on one day under one ground are stacked this far apart (in rows): each shows.
 TIMELINE_STACK = 0.22
+# Points closer than this share of the time shown overlap (a 12-pixel point on a plot some 500
+# pixels wide, at 1024 × 768) and are stacked like those of one day.
+TIMELINE_OVERLAP = 1 / 40
+
+
+def _overlapping(df: pd.DataFrame) -> pd.Series:
+    """A group number per revocation (sorted by row, then day): a new group starts where a
+    point no longer overlaps the group's first one in its row."""
+    span = (df["_day"].max() - df["_day"].min()) + pd.Timedelta(days=120)  # the axis margins
+    reach = max(span * TIMELINE_OVERLAP, pd.Timedelta(days=1))
+    groups, group, start, row = [], -1, None, None
+    for day, this_row in zip(df["_day"], df["_row"], strict=True):
+        if this_row != row or day - start >= reach:
+            group, start, row = group + 1, day, this_row
+        groups.append(group)
+    return pd.Series(groups, index=df.index)
 
 
 def revocation_timeline(
@@ -751,18 +767,19 @@ def revocation_timeline(
 ) -> go.Figure:
     """Each revocation as a point: when (x), on which ground (row), the studio's type (colour).
 
-    Revocations of the same day and ground are stacked in their row, one above the other, so
-    three on one day are three points, not one. `df`: revoked_on (date), ground, type, studio,
-    unit.
+    Revocations of one ground whose points would overlap (the same day, or days closer than a
+    point is wide) are stacked in their row, one above the other, so three on one day are three
+    points, not one. `df`: revoked_on (date), ground, type, studio, unit.
     """
     df = df.dropna(subset=["revoked_on"]) if not df.empty else df
     if df.empty:
         return empty_figure(title, empty_message)
     rows = {g: i for i, g in enumerate(grounds)}
     df = df.assign(_day=pd.to_datetime(df["revoked_on"]), _row=df["ground"].map(rows))
-    df = df.sort_values(["_day", "_row", "type", "studio"], kind="stable")
-    stack = df.groupby(["_day", "_row"]).cumcount()
-    size = df.groupby(["_day", "_row"])["_row"].transform("size")
+    df = df.sort_values(["_row", "_day", "type", "studio"], kind="stable")
+    df = df.assign(_group=_overlapping(df))
+    stack = df.groupby(["_row", "_group"]).cumcount()
+    size = df.groupby(["_row", "_group"])["_row"].transform("size")
     # The stack centred on its row, squeezed to stay inside it when many share one day.
     step = (0.8 / size).clip(upper=TIMELINE_STACK)
     df = df.assign(_y=df["_row"] + (stack - (size - 1) / 2) * step, _n=size)

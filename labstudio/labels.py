@@ -329,8 +329,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.chart.by_year": ("各年度撤销数量（按类型）", "Revocations by year and type"),
     "v.chart.by_unit": ("各单位撤销数量（按类型）", "Revocations by unit and type"),
     "v.chart.timeline": (
-        "撤销时间线（共{count}家，同日的上下排列）",
-        "Revocation timeline ({count} in all; same-day ones stacked)",
+        "撤销时间线（共{count}家，日期相近的上下排开）",
+        "Revocation timeline ({count} in all; close dates stacked)",
     ),
     "v.chart.due": ("考核不合格但尚未撤销称号", "Failed but not yet revoked"),
     "v.chart.budget": (

@@ -427,3 +427,25 @@ def test_a_slide_gets_plotlys_own_legend_back():
     assert fig.layout.showlegend and list(fig.layout.yaxis.domain) == [0, 1]
     assert [t.name for t in segments(fig)] == ["技术创新型", "服务创新型", UNTYPED]
     assert role(fig, "totals")  # the totals stay: a projector has no hover either
+
+
+def test_revocations_days_apart_that_would_overlap_are_stacked_too():
+    dates = [dt.date(2021, 1, 5), dt.date(2025, 1, 10), dt.date(2025, 1, 20), dt.date(2025, 9, 1)]
+    timeline = charts.revocation_timeline(
+        pd.DataFrame(
+            {
+                "revoked_on": dates,
+                "ground": ["年度考核不合格"] * 4,
+                "type": ["技术创新型"] * 4,
+                "studio": list("甲乙丙丁"),
+                "unit": ["单位"] * 4,
+            }
+        ),
+        title="t",
+        date_title="",
+        ground_title="",
+        grounds=("年度考核不合格", "严重医疗事故", "严重违反医德医风", "其他"),
+    )
+    rows = dict(zip((c[0] for c in timeline.data[0].customdata), timeline.data[0].y, strict=True))
+    assert rows["乙"] != rows["丙"]  # ten days apart on a five-year axis: one above the other
+    assert rows["甲"] == rows["丁"] == 0  # alone where they are: on the row's line
