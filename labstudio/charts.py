@@ -308,7 +308,12 @@ def stacked_by_type(
     if by_type_itself:
         fig.update_layout(showlegend=False)
     elif type_filter:
-        clickable_legend(fig, legend, unit)
+        clickable_legend(
+            fig,
+            legend,
+            unit,
+            min_plot=MIN_PLOT_WIDTH["horizontal" if horizontal else "vertical"],
+        )
     return fig
 
 
@@ -368,6 +373,11 @@ def _bar_totals(fig: go.Figure, labels: list[str], totals: list[float], horizont
 # clicked, and Streamlit passes on clicks on points alone, so the legend is drawn as points.
 LEGEND_ROW = 30
 LEGEND_AXES = {"xaxis": "x9", "yaxis": "y9"}
+# An entry's width: the square and the gaps, and per character of its name (a CJK one counts
+# two) at the 12-pixel legend font.
+LEGEND_ENTRY_PX, LEGEND_CHAR_PX = 30, 6.6
+# The narrowest plot of a chart at 1024 × 768: a horizontal one loses its long row labels.
+MIN_PLOT_WIDTH = {"vertical": 560, "horizontal": 420}
 
 
 def clickable_legend(
@@ -376,17 +386,25 @@ def clickable_legend(
     unit: str,
     *,
     number_format: str | None = None,
+    min_plot: int = 560,
 ) -> None:
     """A legend whose entries filter: (name, colour, total, filter pairs) per series.
 
-    Each entry is a square in the series' colour and its name, in a row above the plot; a click
+    Each entry is a square in the series' colour and its name, in rows above the plot; a click
     anywhere on it is a click on a transparent bar carrying the entry's filter pairs, and its
-    hover text gives the series' total.
+    hover text gives the series' total. As many entries share a row as fit in `min_plot`
+    pixels, the narrowest the plot gets (at 1024 × 768): "Management innovation" needs two rows
+    where 管理创新型 needs one.
     """
-    height = fig.layout.height or 360
-    row = LEGEND_ROW / height
-    step = 1 / max(len(entries), 4)
-    starts = [i * step for i in range(len(entries))]
+    widest = max(LEGEND_ENTRY_PX + LEGEND_CHAR_PX * _text_width(n) for n, _, _, _ in entries)
+    columns = max(1, min(len(entries), 4, int(min_plot // widest)))
+    rows = math.ceil(len(entries) / columns)
+    height = (fig.layout.height or 360) + (rows - 1) * LEGEND_ROW
+    fig.update_layout(height=height)
+    band = rows * LEGEND_ROW / height
+    step = 1 / max(columns, 4) if rows == 1 else 1 / columns
+    starts = [(i % columns) * step for i in range(len(entries))]
+    lines = [-(i // columns) for i in range(len(entries))]
     names = [name for name, _, _, _ in entries]
     totals = [total for _, _, total, _ in entries]
     fig.add_trace(
@@ -395,7 +413,7 @@ def clickable_legend(
             orientation="h",
             base=starts,
             x=[step * 0.95] * len(entries),
-            y=[0] * len(entries),
+            y=lines,
             width=1,
             marker={"color": "rgba(0,0,0,0)", "line": {"width": 0}},
             customdata=[pairs for _, _, _, pairs in entries],
@@ -413,7 +431,7 @@ def clickable_legend(
         go.Scatter(
             **LEGEND_AXES,
             x=[start + 0.012 for start in starts],
-            y=[0] * len(entries),
+            y=lines,
             mode="markers+text",
             marker={"symbol": "square", "size": 12, "color": [c for _, c, _, _ in entries]},
             text=names,
@@ -429,8 +447,13 @@ def clickable_legend(
     fig.update_layout(
         showlegend=False,
         xaxis9={**hidden, "domain": [0, 1], "anchor": "y9", "range": [0, 1]},
-        yaxis9={**hidden, "domain": [1 - row, 1], "anchor": "x9", "range": [-0.5, 0.5]},
-        yaxis={"domain": [0, 1 - row * 1.4]},
+        yaxis9={
+            **hidden,
+            "domain": [1 - band, 1],
+            "anchor": "x9",
+            "range": [-(rows - 0.5), 0.5],
+        },
+        yaxis={"domain": [0, 1 - band - 0.4 * LEGEND_ROW / height]},
     )
 
 

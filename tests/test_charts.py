@@ -449,3 +449,23 @@ def test_revocations_days_apart_that_would_overlap_are_stacked_too():
     rows = dict(zip((c[0] for c in timeline.data[0].customdata), timeline.data[0].y, strict=True))
     assert rows["乙"] != rows["丙"]  # ten days apart on a five-year axis: one above the other
     assert rows["甲"] == rows["丁"] == 0  # alone where they are: on the row's line
+
+
+def test_long_legend_names_take_two_rows_short_ones_one():
+    def legend_lines(type_label) -> set[float]:
+        fig = charts.stacked_by_type(
+            COUNTS,
+            category="batch",
+            title="t",
+            category_title="",
+            value_title="",
+            unit="",
+            type_label=type_label,
+            horizontal=True,
+        )
+        (bars,) = [t for t in role(fig, "legend") if t.type == "bar"]
+        return set(bars.y)
+
+    assert legend_lines(str) == {0}
+    english = {"技术创新型": "Technical innovation", "服务创新型": "Service innovation"}
+    assert legend_lines(lambda t: english.get(t, "Management innovation")) == {0, -1}
