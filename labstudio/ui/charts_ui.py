@@ -148,7 +148,11 @@ def short_list(table: pd.DataFrame, lang: str) -> None:
         elif pd.api.types.is_float_dtype(table[column]):
             formats[column] = "{:.1f}"
     # Dates, amounts, types and 是/否 stay on one line; names and descriptions wrap.
-    short = [column for column in table.columns if all(map(_one_line, table[column]))]
+    short = [
+        column
+        for column in table.columns
+        if column == profile or all(map(_one_line, table[column]))
+    ]
     long = [column for column in table.columns if column not in short]
     styled = (
         table.style.format(formats, na_rep="")
