@@ -1,9 +1,9 @@
 """Drawing page views: each panel with its title, completeness line, chart and data view.
 
-A click on a bar sets the global filters the bar stands for. The sidebar widgets own those keys
-(year, type, batch, unit, status) and are drawn by app.py before the page runs, so the value is
-written from the chart's on_select callback: callbacks run before any widget of the next run, the
-only moment a widget's key may be assigned. state.save_to_url() then puts it in the URL.
+A click on a bar (or on a type in a chart's clickable legend) sets the global filters it stands
+for, from the chart's on_select callback: callbacks run before app.py draws the sidebar, whose
+select boxes are then drawn from the new values (state.set_filters), and state.save_to_url()
+puts them in the URL.
 """
 
 from __future__ import annotations

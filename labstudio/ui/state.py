@@ -38,8 +38,6 @@ from labstudio.filters import (
 )
 from labstudio.labels import label
 
-__all__ = ["ALL", "FILTER_KEYS"]
-
 ALL = ""  # the option that means "no filter"; dropped from the URL as the default
 LOADED = "_filters_loaded"
 
