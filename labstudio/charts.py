@@ -402,7 +402,8 @@ def clickable_legend(
     height = (fig.layout.height or 360) + (rows - 1) * LEGEND_ROW
     fig.update_layout(height=height)
     band = rows * LEGEND_ROW / height
-    step = 1 / max(columns, 4) if rows == 1 else 1 / columns
+    # Each entry as wide as the widest needs on the narrowest plot, a quarter at least.
+    step = min(max(widest / min_plot, 1 / 4), 1 / columns)
     starts = [(i % columns) * step for i in range(len(entries))]
     lines = [-(i // columns) for i in range(len(entries))]
     names = [name for name, _, _, _ in entries]

@@ -469,3 +469,19 @@ def test_long_legend_names_take_two_rows_short_ones_one():
     assert legend_lines(str) == {0}
     english = {"技术创新型": "Technical innovation", "服务创新型": "Service innovation"}
     assert legend_lines(lambda t: english.get(t, "Management innovation")) == {0, -1}
+    # Two long names on one row are as far apart as the first is wide, on the narrowest plot.
+    two = COUNTS[COUNTS["type"] != UNTYPED]
+    fig = charts.stacked_by_type(
+        two,
+        category="batch",
+        title="t",
+        category_title="",
+        value_title="",
+        unit="",
+        type_label=lambda t: english[t],
+        horizontal=True,
+    )
+    (bars,) = [t for t in role(fig, "legend") if t.type == "bar"]
+    width = charts.LEGEND_ENTRY_PX + charts.LEGEND_CHAR_PX * len("Technical innovation")
+    assert list(bars.y) == [0, 0]
+    assert bars.base[1] * charts.MIN_PLOT_WIDTH["horizontal"] >= width
