@@ -6,61 +6,43 @@ import streamlit as st
 
 from labstudio import db
 from labstudio.labels import label
-from labstudio.ui import components, data, signin, state
+from labstudio.ui import components, data, navigation, signin, state
 
-st.set_page_config(
-    page_title=label("app.title"),
-    page_icon=":material/workspace_premium:",
-    layout="wide",
-)
-
-state.running_app_py()
-lang = state.lang()
-
-try:
-    options = data.filter_options(data.db_key())
-    data_state = data.data_state(data.db_key())
-except db.DatabaseError as exc:
-    st.error(label("db.error", lang, error=exc), icon=":material/error:")
-    st.stop()
-
-
-def page(path: str, name: str, icon: str, url_path: str | None = None, default: bool = False):
-    return st.Page(
-        path,
-        title=label(f"page.{name}", lang),
-        icon=icon,
-        url_path=url_path if url_path is not None else name,
-        default=default,
-        help=label(f"help.{name}", lang),
+with state.entry_script():
+    st.set_page_config(
+        page_title=label("app.title"),
+        page_icon=":material/workspace_premium:",
+        layout="wide",
     )
+    lang = state.lang()
 
+    try:
+        options = data.filter_options(data.db_key())
+        data_state = data.data_state(data.db_key())
+    except db.DatabaseError as exc:
+        st.error(label("db.error", lang, error=exc), icon=":material/error:")
+        st.stop()
 
-pages = [
-    page("pages/overview.py", "overview", ":material/dashboard:", url_path="", default=True),
-    page("pages/types.py", "types", ":material/category:"),
-    page("pages/assessments.py", "assessments", ":material/fact_check:"),
-    page("pages/revocations.py", "revocations", ":material/block:"),
-    page("pages/funds.py", "funds", ":material/payments:"),
-    page("pages/studios.py", "studios", ":material/badge:"),
-    page("pages/meeting.py", "meeting", ":material/co_present:"),
-]
-# Viewers get no import page at all: not in the navigation, and no page at its URL.
-if signin.analyst():
-    pages.append(page("pages/data_import.py", "import", ":material/upload_file:"))
+    pages = navigation.pages(lang)
+    # Drawn by navigation.sidebar(): the config hides st.navigation's own list (see there).
+    current = st.navigation(pages, position="sidebar")
+    state.load_from_url()
+    navigation.sidebar(pages, lang)
 
-current = st.navigation(pages, position="sidebar")
+    with st.sidebar:
+        st.markdown(f"**{label('app.org', lang)}**  \n{label('app.subtitle', lang)}")
+    state.language_switch(lang)
+    state.sidebar_filters(
+        options,
+        lang,
+        year_note=data.year_note(data.db_key(), navigation.name(current), lang),
+    )
+    signin.sidebar_signin(lang)
 
-with st.sidebar:
-    st.markdown(f"**{label('app.org', lang)}**  \n{label('app.subtitle', lang)}")
-state.language_switch(lang)
-state.sidebar_filters(options, lang)
-signin.sidebar_signin(lang)
+    # The meeting page is full screen: no title, no banner, only the slide.
+    if current.url_path != "meeting":
+        st.title(current.title, anchor=False)
+        if data_state["demo"]:
+            components.demo_banner(lang)
 
-# The meeting page is full screen: no title, no banner, only the slide.
-if current.url_path != "meeting":
-    st.title(current.title, anchor=False)
-    if data_state["demo"]:
-        components.demo_banner(lang)
-
-current.run()
+    current.run()

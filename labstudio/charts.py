@@ -219,16 +219,21 @@ def stacked_by_type(
     unit: str,
     value: str = "count",
     category_filter: str | None = None,
+    category_filters: Callable[[object], dict[str, object]] | None = None,
     category_label: Labeller = _identity,
     type_label: Labeller = _identity,
     order: Sequence[object] | None = None,
     horizontal: bool = False,
+    type_filter: bool = True,
     empty_message: str = "",
 ) -> go.Figure:
     """Counts per category, one stacked segment per studio type (in the type's own colour).
 
-    `df` has columns `category`, "type" (with 未分类 for unknown) and `value`. Clicking a segment
-    filters by the category (`category_filter`, when it is one of the global filters) and type.
+    `df` has columns `category`, "type" (with 未分类 for unknown) and `value`. Each segment
+    carries its number where it fits, each bar its total beside it. A click on a bar filters by
+    its category (`category_filter`, when that is one of the global filters, or the filters
+    `category_filters` gives for it), whichever segment was hit; a click on a type in the
+    legend filters by the type (`type_filter`).
     """
     if df.empty or df[value].sum() == 0:
         return empty_figure(title, empty_message)
@@ -236,17 +241,25 @@ def stacked_by_type(
     labels = [category_label(c) for c in categories]
     fig = _figure(title, _bar_height(len(categories), horizontal))
     by_type_itself = bool((df[category] == df["type"]).all())
+    custom = [
+        _pairs(
+            **({category_filter: c} if category_filter else {}),
+            **(category_filters(c) if category_filters else {}),
+        )
+        for c in categories
+    ]
+    legend: list[tuple[str, str, float, list[str]]] = []
+    totals = df.groupby(category, dropna=False)[value].sum()
+    bar_totals = [float(totals.get(c, 0)) for c in categories]
+    fits = _fits(fig.layout.height, max(bar_totals), horizontal)
     for type_ in (*TYPES, UNTYPED):
         part = df[df["type"] == type_]
         if part.empty:
             continue
         counts = part.groupby(category, dropna=False, sort=False)[value].sum()
         values = [float(counts.get(c, 0)) for c in categories]
-        custom = [
-            _pairs(**({category_filter: c} if category_filter else {}), type=type_)
-            for c in categories
-        ]
         name = type_label(type_)
+        legend.append((name, TYPE_COLOURS[type_], sum(values), _pairs(type=type_)))
         axis = "%{y}" if horizontal else "%{x}"
         number = "%{x:,}" if horizontal else "%{y:,}"
         if by_type_itself:  # the bar is the type: "技术创新型 / 27 家", not its name twice
@@ -262,11 +275,28 @@ def stacked_by_type(
                 marker={"color": TYPE_COLOURS[type_]},
                 customdata=custom,
                 hovertemplate=hover,
+                # The segment's own number, where it fits.
+                text=[_count_text(v) if fits(v) else "" for v in values],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"size": 12},
             )
         )
-    fig.update_layout(barmode="stack")
-    tallest = df.groupby(category, dropna=False)[value].sum().max()
-    count_axis = {"title": {"text": value_title}, **_count_ticks(tallest)}
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"})
+    if not by_type_itself and len(legend) > 1:
+        _bar_totals(fig, labels, bar_totals, horizontal)
+    elif by_type_itself:
+        # One segment per bar: its number above it reads better than inside a thin bar.
+        for trace in fig.data:
+            trace.update(textposition="outside", cliponaxis=False)
+    tallest = max(bar_totals)
+    count_axis = {
+        "title": {"text": value_title},
+        **_count_ticks(tallest),
+        # Room for the totals beside the longest bar.
+        "range": [0, tallest * 1.15],
+    }
     if horizontal:
         fig.update_xaxes(**count_axis)
         fig.update_yaxes(
@@ -275,7 +305,157 @@ def stacked_by_type(
     else:
         fig.update_xaxes(title={"text": category_title}, type="category", **_wrapped_ticks(labels))
         fig.update_yaxes(**count_axis)
+    if by_type_itself:
+        fig.update_layout(showlegend=False)
+    elif type_filter:
+        clickable_legend(
+            fig,
+            legend,
+            unit,
+            min_plot=MIN_PLOT_WIDTH["horizontal" if horizontal else "vertical"],
+        )
     return fig
+
+
+# The smallest plot a bar chart gets (a half-width panel at 1024 px, less its labels), and the
+# room a number needs inside a segment: its height (vertical bars) or its width (horizontal).
+MIN_PLOT = {"vertical": 220, "horizontal": 300}
+LABEL_ROOM = {"vertical": 16, "horizontal": 22}
+
+
+def _fits(height: int, tallest: float, horizontal: bool) -> Callable[[float], bool]:
+    """Whether a segment of `value` is big enough for its number, on the smallest screen."""
+    direction = "horizontal" if horizontal else "vertical"
+    plot = MIN_PLOT[direction] if horizontal else max(MIN_PLOT[direction], height - 140)
+    per_unit = plot / (tallest * 1.15) if tallest else 0
+    return lambda value: value * per_unit >= LABEL_ROOM[direction]
+
+
+def plain_legend(figure: go.Figure) -> go.Figure:
+    """`figure` with plotly's own legend instead of the clickable one (for slides and pictures,
+    where nobody clicks): the legend row's traces dropped, the plot its full height again."""
+    clickable = [t for t in figure.data if (t.meta or {}).get("role") == "legend"]
+    if not clickable:
+        return figure
+    figure.data = [t for t in figure.data if (t.meta or {}).get("role") != "legend"]
+    figure.update_layout(showlegend=True, yaxis={"domain": [0, 1]})
+    return figure
+
+
+def _count_text(number: float) -> str:
+    """A count or amount as a bar's label: none for zero, no ".0" for a whole number."""
+    if not number:
+        return ""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.1f}"
+
+
+def _bar_totals(fig: go.Figure, labels: list[str], totals: list[float], horizontal: bool) -> None:
+    """Each stacked bar's total beside its end (a text trace: it takes no click or hover)."""
+    # A space before the number keeps it off the end of a horizontal bar.
+    text = [("\u00a0" if horizontal else "") + _count_text(t) for t in totals]
+    fig.add_trace(
+        go.Scatter(
+            x=totals if horizontal else labels,
+            y=labels if horizontal else totals,
+            mode="text",
+            text=text,
+            textposition="middle right" if horizontal else "top center",
+            textfont={"color": INK},
+            hoverinfo="skip",
+            showlegend=False,
+            cliponaxis=False,
+            meta={"role": "totals"},
+        )
+    )
+
+
+# The legend row of a clickable chart, in pixels: plotly's own legend only hides a series when
+# clicked, and Streamlit passes on clicks on points alone, so the legend is drawn as points.
+LEGEND_ROW = 30
+LEGEND_AXES = {"xaxis": "x9", "yaxis": "y9"}
+# An entry's width: the square and the gaps, and per character of its name (a CJK one counts
+# two) at the 12-pixel legend font.
+LEGEND_ENTRY_PX, LEGEND_CHAR_PX = 30, 6.6
+# The narrowest plot of a chart at 1024 × 768: a horizontal one loses its long row labels.
+MIN_PLOT_WIDTH = {"vertical": 560, "horizontal": 420}
+
+
+def clickable_legend(
+    fig: go.Figure,
+    entries: Sequence[tuple[str, str, float, list[str]]],
+    unit: str,
+    *,
+    number_format: str | None = None,
+    min_plot: int = 560,
+) -> None:
+    """A legend whose entries filter: (name, colour, total, filter pairs) per series.
+
+    Each entry is a square in the series' colour and its name, in rows above the plot; a click
+    anywhere on it is a click on a transparent bar carrying the entry's filter pairs, and its
+    hover text gives the series' total. As many entries share a row as fit in `min_plot`
+    pixels, the narrowest the plot gets (at 1024 × 768): "Management innovation" needs two rows
+    where 管理创新型 needs one.
+    """
+    widest = max(LEGEND_ENTRY_PX + LEGEND_CHAR_PX * _text_width(n) for n, _, _, _ in entries)
+    columns = max(1, min(len(entries), 4, int(min_plot // widest)))
+    rows = math.ceil(len(entries) / columns)
+    height = (fig.layout.height or 360) + (rows - 1) * LEGEND_ROW
+    fig.update_layout(height=height)
+    band = rows * LEGEND_ROW / height
+    # Each entry as wide as the widest needs on the narrowest plot, a quarter at least.
+    step = min(max(widest / min_plot, 1 / 4), 1 / columns)
+    starts = [(i % columns) * step for i in range(len(entries))]
+    lines = [-(i // columns) for i in range(len(entries))]
+    names = [name for name, _, _, _ in entries]
+    totals = [total for _, _, total, _ in entries]
+    fig.add_trace(
+        go.Bar(
+            **LEGEND_AXES,
+            orientation="h",
+            base=starts,
+            x=[step * 0.95] * len(entries),
+            y=lines,
+            width=1,
+            marker={"color": "rgba(0,0,0,0)", "line": {"width": 0}},
+            customdata=[pairs for _, _, _, pairs in entries],
+            hovertemplate=[
+                f"<b>{name}</b>{_colon(name)}"
+                f"{f'{total:{number_format}}' if number_format else _count_text(total)} {unit}"
+                "<extra></extra>"
+                for name, total in zip(names, totals, strict=True)
+            ],
+            showlegend=False,
+            meta={"role": "legend"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            **LEGEND_AXES,
+            x=[start + 0.012 for start in starts],
+            y=lines,
+            mode="markers+text",
+            marker={"symbol": "square", "size": 12, "color": [c for _, c, _, _ in entries]},
+            text=names,
+            textposition="middle right",
+            textfont={"size": 12, "color": INK},
+            hoverinfo="skip",
+            showlegend=False,
+            cliponaxis=False,
+            meta={"role": "legend"},
+        )
+    )
+    hidden = {"visible": False, "fixedrange": True}
+    fig.update_layout(
+        showlegend=False,
+        xaxis9={**hidden, "domain": [0, 1], "anchor": "y9", "range": [0, 1]},
+        yaxis9={
+            **hidden,
+            "domain": [1 - band, 1],
+            "anchor": "x9",
+            "range": [-(rows - 0.5), 0.5],
+        },
+        yaxis={"domain": [0, 1 - band - 0.4 * LEGEND_ROW / height]},
+    )
 
 
 def _count_ticks(tallest: float) -> dict:
@@ -299,9 +479,13 @@ def bars(
     highlight: Iterable[object] = (),
     horizontal: bool = False,
     value_format: str = ",.0f",
+    value_labels: bool = False,
     empty_message: str = "",
 ) -> go.Figure:
-    """One bar per category in the neutral colour; the `highlight` ones in the alert colour."""
+    """One bar per category in the neutral colour; the `highlight` ones in the alert colour.
+
+    `value_labels`: each bar's number at its end, to the whole unit (the hover has the rest).
+    """
     if df.empty:
         return empty_figure(title, empty_message)
     marked = set(highlight)
@@ -322,9 +506,22 @@ def bars(
             customdata=custom,
             showlegend=False,
             hovertemplate=f"<b>{axis}</b><br>{number} {unit}<extra></extra>",
+            **(
+                {
+                    "text": [f"{v:,.0f}" if v else "" for v in values],
+                    "textposition": "outside",
+                    "textangle": 0,
+                    "cliponaxis": False,
+                    "textfont": {"size": 12, "color": INK},
+                }
+                if value_labels
+                else {}
+            ),
         )
     )
     value_axis = {"title": {"text": value_title}, "tickformat": ",.0f", "rangemode": "tozero"}
+    if value_labels and values and max(values) > 0:
+        value_axis["range"] = [0, max(values) * 1.15]  # room for the numbers above the bars
     if horizontal:
         fig.update_xaxes(**value_axis)
         fig.update_yaxes(title={"text": category_title}, autorange="reversed")
@@ -455,6 +652,11 @@ def assessment_trend(
             y=[None if pd.isna(v) else float(v) for v in df["pass_rate"]],
             name=pass_rate_name,
             marker={"color": "#56B4E9"},
+            text=[None if pd.isna(v) else f"{float(v):.1f}%" for v in df["pass_rate"]],
+            textposition="inside",
+            insidetextanchor="end",
+            textangle=0,
+            textfont={"size": 12, "color": INK},
             customdata=custom,
             hovertemplate=f"<b>%{{x}}</b><br>{pass_rate_name}{_colon(pass_rate_name)}%{{y:.1f}}%<extra></extra>",
         ),
@@ -556,6 +758,26 @@ def grade_grid(
     return fig
 
 
+# Revocations on one day under one ground are stacked this far apart (in rows): each shows.
+TIMELINE_STACK = 0.22
+# Points closer than this share of the time shown overlap (a 12-pixel point on a plot some 500
+# pixels wide, at 1024 × 768) and are stacked like those of one day.
+TIMELINE_OVERLAP = 1 / 40
+
+
+def _overlapping(df: pd.DataFrame) -> pd.Series:
+    """A group number per revocation (sorted by row, then day): a new group starts where a
+    point no longer overlaps the group's first one in its row."""
+    span = (df["_day"].max() - df["_day"].min()) + pd.Timedelta(days=120)  # the axis margins
+    reach = max(span * TIMELINE_OVERLAP, pd.Timedelta(days=1))
+    groups, group, start, row = [], -1, None, None
+    for day, this_row in zip(df["_day"], df["_row"], strict=True):
+        if this_row != row or day - start >= reach:
+            group, start, row = group + 1, day, this_row
+        groups.append(group)
+    return pd.Series(groups, index=df.index)
+
+
 def revocation_timeline(
     df: pd.DataFrame,
     *,
@@ -567,13 +789,24 @@ def revocation_timeline(
     type_label: Labeller = _identity,
     empty_message: str = "",
 ) -> go.Figure:
-    """Each revocation as a point: when (x), on which ground (y), the studio's type (colour).
+    """Each revocation as a point: when (x), on which ground (row), the studio's type (colour).
 
-    `df`: revoked_on (date), ground, type, studio, unit.
+    Revocations of one ground whose points would overlap (the same day, or days closer than a
+    point is wide) are stacked in their row, one above the other, so three on one day are three
+    points, not one. `df`: revoked_on (date), ground, type, studio, unit.
     """
     df = df.dropna(subset=["revoked_on"]) if not df.empty else df
     if df.empty:
         return empty_figure(title, empty_message)
+    rows = {g: i for i, g in enumerate(grounds)}
+    df = df.assign(_day=pd.to_datetime(df["revoked_on"]), _row=df["ground"].map(rows))
+    df = df.sort_values(["_row", "_day", "type", "studio"], kind="stable")
+    df = df.assign(_group=_overlapping(df))
+    stack = df.groupby(["_row", "_group"]).cumcount()
+    size = df.groupby(["_row", "_group"])["_row"].transform("size")
+    # The stack centred on its row, squeezed to stay inside it when many share one day.
+    step = (0.8 / size).clip(upper=TIMELINE_STACK)
+    df = df.assign(_y=df["_row"] + (stack - (size - 1) / 2) * step, _n=size)
     fig = _figure(title, 340)
     labels = [ground_label(g) for g in grounds]
     for type_ in (*TYPES, UNTYPED):
@@ -583,8 +816,8 @@ def revocation_timeline(
         name = type_label(type_)
         fig.add_trace(
             go.Scatter(
-                x=list(pd.to_datetime(part["revoked_on"])),
-                y=[ground_label(g) for g in part["ground"]],
+                x=list(part["_day"]),
+                y=[float(y) for y in part["_y"]],
                 mode="markers",
                 name=name,
                 marker={
@@ -593,16 +826,21 @@ def revocation_timeline(
                     "opacity": 0.85,  # two revocations in the same weeks both show
                     "line": {"width": 1, "color": "#fff"},
                 },
-                customdata=[[s, u] for s, u in zip(part["studio"], part["unit"], strict=True)],
+                customdata=[
+                    [s, u, ground_label(g), int(n)]
+                    for s, u, g, n in zip(
+                        part["studio"], part["unit"], part["ground"], part["_n"], strict=True
+                    )
+                ],
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-                    f"%{{x|%Y-%m-%d}} · %{{y}} · {name}<extra></extra>"
+                    f"%{{x|%Y-%m-%d}} · %{{customdata[2]}} · {name}<extra></extra>"
                 ),
             )
         )
     # Two months of room either side: the first and last revocations are not cut in half by
     # the frame of the plot.
-    dates = pd.to_datetime(df["revoked_on"])
+    dates = df["_day"]
     margin = pd.Timedelta(days=60)
     fig.update_xaxes(
         title={"text": date_title},
@@ -613,11 +851,16 @@ def revocation_timeline(
     # The grounds top to bottom in the notice's order, as the bar chart beside reads them.
     fig.update_yaxes(
         title={"text": ground_title},
-        type="category",
-        categoryorder="array",
-        categoryarray=labels,
-        autorange="reversed",
+        tickmode="array",
+        tickvals=list(range(len(grounds))),
+        ticktext=labels,
+        range=[len(grounds) - 0.5, -0.5],
+        showgrid=False,
+        zeroline=False,
     )
+    # A faint line along each ground's row, as the category grid drew before.
+    for i in range(len(grounds)):
+        fig.add_hline(y=i, line={"color": GRID, "width": 1}, layer="below")
     return fig
 
 
@@ -715,28 +958,36 @@ def monthly_spend(
     type_label: Labeller = _identity,
     empty_message: str = "",
 ) -> go.Figure:
-    """Spending per month, stacked by the studios' type. `df`: month (first day), type, amount."""
+    """Spending per month, stacked by the studios' type. `df`: month (first day), type, amount.
+
+    A click on a month filters by its year; a click on a type in the legend by the type.
+    """
     if df.empty or df["amount"].sum() == 0:
         return empty_figure(title, empty_message)
     fig = _figure(title, 360)
+    legend: list[tuple[str, str, float, list[str]]] = []
     for type_ in (*TYPES, UNTYPED):
         part = df[df["type"] == type_]
         if part.empty:
             continue
         name = type_label(type_)
+        months = pd.to_datetime(part["month"])
+        amounts = [float(a) for a in part["amount"]]
+        legend.append((name, TYPE_COLOURS[type_], sum(amounts), _pairs(type=type_)))
         fig.add_trace(
             go.Bar(
-                x=list(pd.to_datetime(part["month"])),
-                y=[float(a) for a in part["amount"]],
+                x=list(months),
+                y=amounts,
                 name=name,
                 marker={"color": TYPE_COLOURS[type_]},
-                customdata=[_pairs(type=type_)] * len(part),
+                customdata=[_pairs(year=m.year) for m in months],
                 hovertemplate=f"<b>%{{x|%Y-%m}}</b><br>{name}{_colon(name)}%{{y:,.2f}} {unit}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_xaxes(title={"text": month_title}, type="date", tickformat="%Y-%m")
     fig.update_yaxes(title={"text": money_title}, tickformat=",.0f")
+    clickable_legend(fig, legend, unit, number_format=",.2f")
     return fig
 
 

@@ -6,12 +6,15 @@ column names and a dict of bound parameters. Values that match nothing simply se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 
+from labstudio import labels
 from labstudio.domain import TYPES, UNTYPED, normalise_text, parse_batch, parse_type
 
 STATUSES: tuple[str, ...] = ("active", "revoked")
+FILTER_KEYS: tuple[str, ...] = ("year", "type", "batch", "unit", "status")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,62 @@ def from_mapping(values: Mapping[str, object]) -> Filters:
         unit=str(unit).strip() if unit is not None else None,
         status=str(status) if status in STATUSES else None,
     )
+
+
+# The option of each filter that means "no filter", whose label a link may carry (links copied
+# while the dashboard wrote labels into the URL held ?year=全部年度&type=全部类型).
+_ALL_LABELS = {
+    "year": "filters.all_years",
+    "type": "filters.all_types",
+    "batch": "filters.all_batches",
+    "unit": "filters.all_units",
+    "status": "filters.all_statuses",
+}
+
+
+def canonical_value(key: str, value: object) -> str:
+    """A filter value from a link or a click as the URL and the session keep it: "" for none.
+
+    Display labels in either language become the stored value they stand for (全部年度 → "",
+    第三批 / Batch 3 → "3", Technical innovation → 技术创新型, 已撤销 / Revoked → revoked). A value
+    that stands for nothing known is kept as given: the view is then empty and the sidebar says
+    the value matches nothing, rather than the filter being silently dropped.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    folded = normalise_text(text).casefold()
+
+    def said(label_key: str) -> set[str]:
+        return {normalise_text(labels.label(label_key, lang)).casefold() for lang in labels.LANGS}
+
+    if folded in said(_ALL_LABELS[key]):
+        return ""
+    if key == "year":
+        year = parse_year(text)
+        return str(year) if year is not None else text
+    if key == "type":
+        if text == UNTYPED or folded in said_value(UNTYPED):
+            return UNTYPED
+        for canonical in TYPES:
+            if folded in said_value(canonical):
+                return canonical
+        return parse_type(text) or text
+    if key == "batch":
+        english = re.fullmatch(r"batch(\d+)", folded)
+        batch = int(english.group(1)) if english else parse_batch(text)
+        return str(batch) if batch is not None else text
+    if key == "status":
+        for status in STATUSES:
+            if folded == status or folded in said(f"status.{status}"):
+                return status
+        return text
+    return text
+
+
+def said_value(value: str) -> set[str]:
+    """A domain value as written in either language, folded for comparison."""
+    return {normalise_text(labels.value(value, lang)).casefold() for lang in labels.LANGS}
 
 
 # Full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space, and what NFKC makes of them.

@@ -55,6 +55,8 @@ def cards(overview: dict, lang: str = "zh") -> list[Card]:
     section_assessment = label("kpi.section.assessment", lang)
     section_funds = label("kpi.section.funds", lang)
     result = [
+        # The total first, its two parts beside it: a filtered batch reads 21, not 20 + 1.
+        Card(section_studios, label("kpi.total", lang), count(studios["total"], lang)),
         Card(
             section_studios, label("kpi.active", lang), count(studios["by_status"]["active"], lang)
         ),
@@ -69,11 +71,6 @@ def cards(overview: dict, lang: str = "zh") -> list[Card]:
             delta_description=label("kpi.in_year", lang, year=year)
             if year and overview["revoked_in_year"]
             else None,
-        ),
-        Card(
-            section_studios,
-            label("kpi.over_budget", lang),
-            count(funds["studios_over_budget"], lang),
         ),
     ]
 
@@ -163,6 +160,11 @@ def cards(overview: dict, lang: str = "zh") -> list[Card]:
             delta=money_change("prohibited"),
             delta_color="inverse",
             delta_description=vs_last if previous_funds else scope,
+        ),
+        Card(
+            section_funds,
+            label("kpi.over_budget", lang),
+            count(funds["studios_over_budget"], lang),
         ),
     ]
     return result

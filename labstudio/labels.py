@@ -74,6 +74,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "filters.all_statuses": ("全部状态", "Any status"),
     "filters.reset": ("清除筛选", "Clear filters"),
     "filters.unknown_value": ("（无匹配）", "(no match)"),
+    "filters.bad_year": (
+        "链接中的年度“{value}”不是年份，未按年度筛选。",
+        'The link\'s year "{value}" is not a year: no year filter applied.',
+    ),
     "status.active": ("在管", "Active"),
     "status.revoked": ("已撤销", "Revoked"),
     "lang.switch": ("English", "中文"),
@@ -90,13 +94,14 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "empty.signin": (
         "分析员请先在左侧栏下方的“分析员登录”中登录，再导入数据。",
-        "Analysts: sign in under “Analyst sign-in” at the bottom of the sidebar, then import.",
+        'Analysts: sign in under "Analyst sign-in" at the bottom of the sidebar, then import.',
     ),
     "empty.filtered": (
         "没有符合当前筛选条件的工作室。请放宽或清除左侧的筛选条件。",
         "No studio matches the filters. Widen or clear the filters in the sidebar.",
     ),
     # Overview KPI cards
+    "kpi.total": ("工作室总数", "Studios in all"),
     "kpi.active": ("在管工作室", "Active studios"),
     "kpi.revoked": ("已撤销称号", "Titles revoked"),
     "kpi.revoked_delta": ("{year}年撤销 {count} 家", "{count} revoked in {year}"),
@@ -119,8 +124,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit.studios": ("家", ""),
     "unit.yuan": ("元", "yuan"),
     "overview.caption": (
-        "工作室数量按当前状态统计；考核数字为 {year} 年度（左侧可选年度）；经费为{money_scope}。",
-        "Studio counts stand as today; assessment figures are for {year}; funds are {money_scope}.",
+        "工作室数量按当前状态统计；经费为{money_scope}。",
+        "Studio counts stand as today; funds are {money_scope}.",
     ),
     "overview.filters_active": ("当前筛选：{filters}", "Filters: {filters}"),
     # Sign-in
@@ -311,6 +316,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "{count} without a type (unclassified)",
     ),
     "v.note.no_stage": ("{count}家未填写阶段", "{count} without a life-cycle stage"),
+    "v.note.stages_missing": (
+        "工作室所处阶段：{total}家在管工作室中{missing}家未填写阶段，暂不绘图；在名单中补填“阶段”后显示。",
+        "Life-cycle stages: {missing} of {total} active studios have none recorded, so there is "
+        "no chart; fill in the stage in the roster to show it.",
+    ),
     "v.note.no_score": ("{year}年有{count}家未录入分数", "{count} without a score in {year}"),
     "v.note.no_grade": ("{year}年有{count}家未录入等次", "{count} without a grade in {year}"),
     "v.note.not_assessed": (
@@ -328,6 +338,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.note.standard_grant": (
         "{count}家未录入拨款，按1万元计",
         "{count} studios have no grant recorded; 10,000 yuan assumed",
+    ),
+    "v.note.standard_grant_named": (
+        "{count}家未录入拨款，额度暂按1万元计（名单见下方“未录入拨款、额度暂按1万元计”）",
+        '{count} studios have no grant recorded; 10,000 yuan assumed (listed below under "No '
+        'grant recorded")',
     ),
     "v.note.top_n": (
         "共{total}家，图中显示余额最少的{shown}家，完整数据见“数据”",
@@ -365,7 +380,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "v.chart.by_year": ("各年度撤销数量（按类型）", "Revocations by year and type"),
     "v.chart.by_unit": ("各单位撤销数量（按类型）", "Revocations by unit and type"),
-    "v.chart.timeline": ("撤销时间线", "Revocation timeline"),
+    "v.chart.timeline": (
+        "撤销时间线（共{count}家，日期相近的上下排开）",
+        "Revocation timeline ({count} in all; close dates stacked)",
+    ),
     "v.chart.due": ("考核不合格但尚未撤销称号", "Failed but not yet revoked"),
     "v.chart.budget": (
         "各工作室经费支出与额度（余额见悬停）",
@@ -459,22 +477,37 @@ LABELS: dict[str, tuple[str, str]] = {
         "{year}年度在管但无考核记录",
         "Under management, not assessed in {year}",
     ),
+    "v.action.standard_grant": (
+        "未录入拨款、额度暂按1万元计",
+        "No grant recorded, 10,000 yuan assumed",
+    ),
+    "v.col.open_profile": ("档案", "Profile"),
+    "v.open_profile": ("打开档案", "Open profile"),
     "v.action.honours": ("领衔人荣誉超过5项", "More than five honours listed"),
+    "v.action.studios": ("{title}：{count}家", "{title}: {count}"),
+    "v.action.lines": ("{title}：{count}笔", "{title}: {count} lines"),
     "v.action.none": ("没有需要跟进的事项。", "Nothing to follow up."),
     "v.section.charts": ("分布", "Breakdown"),
     "v.data": ("数据", "Data"),
     "v.download_csv": ("下载 CSV", "Download CSV"),
     "v.download_xlsx": ("下载 Excel", "Download Excel"),
-    "v.export": ("导出附件2汇总表（Excel）", "Export the 附件2 summary (Excel)"),
+    "v.export": ("导出附件2汇总表（Excel）", "Export the Annex 2 summary (Excel)"),
     "v.export_help": (
         "按当前筛选条件导出：附件2汇总表，以及考核、撤销、经费台账三张明细表。",
-        "The current filters' studios as the notice's 附件2 table, plus assessments, revocations and ledger sheets.",
+        "The current filters' studios as the notice's Annex 2 table, plus assessments, "
+        "revocations and ledger sheets.",
     ),
     "v.click_hint": (
-        "点击图中的柱形可按其筛选；左侧“清除筛选”可恢复。",
-        "Click a bar to filter by it; “Clear filters” in the sidebar undoes it.",
+        "点击柱形按它所代表的批次、单位、年度或状态筛选；点击图例中的类型按类型筛选；左侧“清除筛选”可恢复。",
+        "Click a bar to filter by the batch, unit, year or status it stands for; click a type in "
+        'the legend to filter by type. "Clear filters" in the sidebar undoes it.',
     ),
-    "v.year_scope": ("{year}年度（左侧可改）", "{year} (change it in the sidebar)"),
+    "punct.list_separator": ("；", "; "),
+    "v.title_years": ("{title}（{years}年度）", "{title} ({years})"),
+    "v.year_shown": (
+        "考核数字为{year}年度（最近一次考核）",
+        "Assessment figures are for {year}, the latest assessed",
+    ),
     "v.search": ("检索工作室、领衔人、单位或成果", "Search studio, leader, unit or achievements"),
     "v.search_placeholder": ("例如：张伟、市立医院、专利", "e.g. a name, a hospital, a patent"),
     "v.directory_count": ("共 {count} 家", "{count} studios"),
@@ -488,6 +521,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "No studio with id {id}. It may have been removed by a rolled-back import.",
     ),
     "v.profile.basics": ("基本情况", "Basics"),
+    "punct.field": ("{name}：", "{name}: "),
     "v.profile.honours_over": (
         "领衔人荣誉列出{count}项，超过通知规定的5项以内。",
         "{count} honours listed, more than the five the notice allows.",
@@ -500,6 +534,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.profile.funds": (
         "经费：额度 {budget}，已支出 {spent}，余额 {balance}",
         "Funds: grant {budget}, spent {spent}, balance {balance}",
+    ),
+    "v.profile.standard_grant": (
+        "未录入拨款：额度暂按通知规定的1万元计，余额以此推算；录入拨款记录后以实际为准。",
+        "No grant recorded: the grant is taken as the notice's 10,000 yuan and the balance "
+        "follows from it, until a grant is imported.",
     ),
     "v.profile.no_ledger": ("尚无经费台账记录", "No ledger entries yet"),
     "v.profile.no_assessment": ("尚无考核记录", "No assessment yet"),

@@ -62,7 +62,7 @@ _HEADLINE_KEYS = {
 def for_projector(figure: go.Figure, theme: str = "light") -> go.Figure:
     """A copy of a dashboard chart, restyled to be read from the back of a meeting room."""
     colours = PROJECTOR_THEMES.get(theme, PROJECTOR_THEMES["light"])
-    fig = go.Figure(copy.deepcopy(figure))
+    fig = charts.plain_legend(go.Figure(copy.deepcopy(figure)))
     axis = {
         "tickfont": {"size": TICK_SIZE, "color": colours["ink"]},
         "title": {"font": {"size": TICK_SIZE, "color": colours["muted"]}},

@@ -211,6 +211,12 @@ def studios_over_budget(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     return _budget(cur, filters, "balance < 0")
 
 
+def studios_without_grant(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The rows of `budget_by_studio` whose grant is the assumed standard one: no grant is
+    recorded for them, so their budget and balance rest on the 10,000 yuan of the notice."""
+    return _budget(cur, filters, "standard_grant")
+
+
 def summary(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     """The headline figures, exactly in the shape of `summary --json` (cli.md)."""
     return {

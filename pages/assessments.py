@@ -2,4 +2,4 @@
 
 from labstudio.ui import charts_ui
 
-charts_ui.chart_page("assessments", year_scoped=True)
+charts_ui.chart_page("assessments")

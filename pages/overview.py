@@ -27,7 +27,8 @@ money_scope = (
     if filters.year
     else label("kpi.money_all_years", lang)
 )
-st.caption(label("overview.caption", lang, year=overview["year"] or "—", money_scope=money_scope))
+st.caption(label("overview.caption", lang, money_scope=money_scope))
 charts_ui.click_hint(lang)
 charts_ui.panels(view.panels, lang, "overview")
+charts_ui.page_notes(view)
 charts_ui.action_items(view.extra["actions"], lang)

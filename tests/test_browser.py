@@ -170,7 +170,9 @@ def check_and_shoot(page: Page, name: str, lang_en: bool) -> None:
     # The shared sidebar of app.py is there: the filters and the Chinese navigation.
     assert ("Filters" if lang_en else "筛选") in page.get_by_test_id("stSidebar").inner_text()
     if not lang_en:
-        nav = page.get_by_test_id("stSidebarNavItems").inner_text()
+        nav = " ".join(
+            page.get_by_test_id("stSidebar").get_by_test_id("stPageLink").all_inner_texts()
+        )
         assert "类型分布" in nav and "types" not in nav
     for chart in page.locator('[data-testid="stPlotlyChart"]').all():
         assert chart.bounding_box()["height"] > 100
@@ -215,7 +217,7 @@ def test_overview_shows_chinese_kpi_cards_in_the_served_font(server, browser):
         assert page.evaluate(
             "[...document.fonts].some(f => f.family.includes('LabSans') && f.status === 'loaded')"
         )
-        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="类型分布").click()
+        page.get_by_test_id("stSidebar").get_by_role("link", name="类型分布").click()
         page.wait_for_url("**/types?**")
         wait_rendered(page, "类型分布")
         assert "year=2024" in page.url, "the filters survive a page switch, in the URL"

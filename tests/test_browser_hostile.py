@@ -102,7 +102,7 @@ def test_a_hostile_csv_is_refused_while_another_viewer_keeps_working(
         analyst.get_by_label("用户名").fill("analyst")
         analyst.get_by_label("密码").fill("browser-test-pw")
         analyst.get_by_role("button", name="登录").click()
-        analyst.get_by_test_id("stSidebarNavItems").get_by_role("link", name="数据导入").click()
+        analyst.get_by_test_id("stSidebar").get_by_role("link", name="数据导入").click()
         analyst.wait_for_selector('[data-testid="stFileUploader"]', timeout=30_000)
         refusal = analyst.get_by_text("超出导入上限")
         started = time.perf_counter()

@@ -26,7 +26,7 @@ def upload(page, workbook: Path) -> None:
     page.get_by_label("用户名").fill("analyst")
     page.get_by_label("密码").fill("browser-test-pw")
     page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="数据导入").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="数据导入").click()
     page.wait_for_selector('[data-testid="stFileUploader"]', timeout=30_000)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
 
@@ -58,7 +58,7 @@ def test_upload_in_the_browser_changes_the_overview(demo_template: Path, tmp_pat
         page.screenshot(path=str(SCREENSHOTS / "import-done-1024x768.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0
 
-        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="总览").click()
+        page.get_by_test_id("stSidebar").get_by_role("link", name="总览").click()
         page.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)
         page.wait_for_timeout(1000)
         assert active_studios(page) == before + 3

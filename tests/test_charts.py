@@ -26,29 +26,65 @@ def bar_colours(fig: go.Figure) -> dict[str, str]:
     return {t.name: t.marker.color for t in fig.data if t.type == "bar" and t.name}
 
 
-def test_stacked_bars_are_titled_coloured_by_type_and_clickable():
-    fig = charts.stacked_by_type(
-        COUNTS,
+def segments(fig: go.Figure) -> list:
+    """The stacked bars themselves (not the totals or the clickable legend)."""
+    return [t for t in fig.data if t.type == "bar" and t.name]
+
+
+def role(fig: go.Figure, name: str) -> list:
+    return [t for t in fig.data if (t.meta or {}).get("role") == name]
+
+
+def batch_chart(counts: pd.DataFrame = COUNTS) -> go.Figure:
+    return charts.stacked_by_type(
+        counts,
         category="batch",
         title="各批次工作室数量",
         category_title="批次",
         value_title="家",
         unit="家",
         category_filter="batch",
-        order=[1, 2, 3],
+        order=list(dict.fromkeys(counts["batch"])),
     )
+
+
+def test_stacked_bars_are_titled_coloured_by_type_and_clickable():
+    fig = batch_chart()
     assert fig.layout.title.text == "各批次工作室数量"
     assert bar_colours(fig) == {
         t: charts.TYPE_COLOURS[t] for t in ("技术创新型", "服务创新型", UNTYPED)
     }
-    assert all(" 家" in t.hovertemplate for t in fig.data)
+    assert all(" 家" in t.hovertemplate for t in segments(fig))
     first = fig.data[0]
-    assert list(first.customdata[0]) == ["batch", "1", "type", "技术创新型"]
-    assert charts.filter_pairs({"customdata": list(first.customdata[1])}) == {
-        "batch": "2",
-        "type": "技术创新型",
-    }
+    # A click on any segment of a bar filters by the bar's batch, not by the segment's type.
+    assert list(first.customdata[0]) == ["batch", "1"]
+    assert charts.filter_pairs({"customdata": list(first.customdata[1])}) == {"batch": "2"}
+    assert all(list(t.customdata[2]) == ["batch", "3"] for t in segments(fig))
+    # … and a click on a type in the legend by the type.
+    (legend_bars,) = [t for t in role(fig, "legend") if t.type == "bar"]
+    assert [charts.filter_pairs({"customdata": list(c)}) for c in legend_bars.customdata] == [
+        {"type": "技术创新型"},
+        {"type": "服务创新型"},
+        {"type": UNTYPED},
+    ]
+    assert legend_bars.hovertemplate[0] == "<b>技术创新型</b>：8 家<extra></extra>"
+    assert not fig.layout.showlegend  # plotly's own legend would only hide a series
     assert fig.layout.yaxis.dtick == 1  # a count axis never shows 1.5 家
+
+
+def test_stacked_bars_carry_their_numbers_where_they_fit_and_their_totals():
+    fig = batch_chart()
+    by_type = {t.name: list(t.text) for t in segments(fig)}
+    assert by_type["技术创新型"] == ["3", "5", ""]  # no "0" on a batch without the type
+    assert by_type["服务创新型"] == ["2", "", ""]
+    (totals,) = role(fig, "totals")
+    assert list(totals.text) == ["5", "5", "1"] and list(totals.y) == [5, 5, 1]
+    assert fig.layout.yaxis.range[1] > 5  # room above the tallest bar for its total
+    # A segment too thin for its number shows none: 1 of 60 in a 360-pixel chart.
+    tall = pd.DataFrame({"batch": [1, 1], "type": ["技术创新型", UNTYPED], "count": [59, 1]})
+    fig = batch_chart(tall)
+    assert {t.name: list(t.text) for t in segments(fig)} == {"技术创新型": ["59"], UNTYPED: [""]}
+    assert list(role(fig, "totals")[0].text) == ["60"]
 
 
 def test_the_template_has_one_chinese_font_and_the_okabe_ito_palette():
@@ -196,8 +232,9 @@ def test_every_page_figure_is_titled_and_types_keep_their_colour(demo_con):
             for trace in panel.figure.data:
                 if trace.name in type_names and trace.type in ("bar", "scatter"):
                     assert trace.marker.color == charts.TYPE_COLOURS[trace.name]
-                if trace.hovertemplate:
-                    assert any(u in trace.hovertemplate for u in ("家", "分", "元", "%"))
+                hovers = trace.hovertemplate
+                for hover in [hovers] if isinstance(hovers, str) else hovers or []:
+                    assert any(u in hover for u in ("家", "分", "元", "%")), hover
     assert figures >= 15
 
 
@@ -343,4 +380,108 @@ def test_the_timeline_keeps_its_points_inside_and_the_grounds_in_order():
     low, high = (pd.Timestamp(v) for v in timeline.layout.xaxis.range)
     assert low < pd.Timestamp(2021, 1, 5) - pd.Timedelta(days=30)
     assert high > pd.Timestamp(2024, 6, 1) + pd.Timedelta(days=30)
-    assert timeline.layout.yaxis.autorange == "reversed"  # the first ground on top
+    low, high = timeline.layout.yaxis.range
+    assert low > high  # the first ground on top
+    assert list(timeline.layout.yaxis.ticktext) == [
+        "年度考核不合格",
+        "严重医疗事故",
+        "严重违反医德医风",
+        "其他",
+    ]
+
+
+def test_revocations_on_one_day_are_stacked_so_each_shows():
+    """Five revocations, three of them on one day under one ground: five points, not three."""
+    day = dt.date(2024, 3, 1)
+    timeline = charts.revocation_timeline(
+        pd.DataFrame(
+            {
+                "revoked_on": [day, day, day, dt.date(2023, 5, 2), day],
+                "ground": ["年度考核不合格"] * 3 + ["其他", "严重医疗事故"],
+                "type": ["服务创新型", "技术创新型", "服务创新型", "技术创新型", "技术创新型"],
+                "studio": list("甲乙丙丁戊"),
+                "unit": ["单位"] * 5,
+            }
+        ),
+        title="时间线",
+        date_title="日期",
+        ground_title="",
+        grounds=("年度考核不合格", "严重医疗事故", "严重违反医德医风", "其他"),
+    )
+    points = [
+        (pd.Timestamp(x), round(y, 3), c[0])
+        for trace in timeline.data
+        for x, y, c in zip(trace.x, trace.y, trace.customdata, strict=True)
+    ]
+    assert len(points) == 5
+    assert len({(x, y) for x, y, _ in points}) == 5, points
+    same_day = sorted(y for x, y, _ in points if x == pd.Timestamp(day) and y < 0.5)
+    assert len(same_day) == 3 and same_day[0] < 0 < same_day[-1]  # around their row, inside it
+    assert all(abs(y) < 0.5 for y in same_day)
+    assert {c for *_, c in points} == set("甲乙丙丁戊")
+
+
+def test_a_slide_gets_plotlys_own_legend_back():
+    fig = charts.plain_legend(batch_chart())
+    assert not role(fig, "legend")
+    assert fig.layout.showlegend and list(fig.layout.yaxis.domain) == [0, 1]
+    assert [t.name for t in segments(fig)] == ["技术创新型", "服务创新型", UNTYPED]
+    assert role(fig, "totals")  # the totals stay: a projector has no hover either
+
+
+def test_revocations_days_apart_that_would_overlap_are_stacked_too():
+    dates = [dt.date(2021, 1, 5), dt.date(2025, 1, 10), dt.date(2025, 1, 20), dt.date(2025, 9, 1)]
+    timeline = charts.revocation_timeline(
+        pd.DataFrame(
+            {
+                "revoked_on": dates,
+                "ground": ["年度考核不合格"] * 4,
+                "type": ["技术创新型"] * 4,
+                "studio": list("甲乙丙丁"),
+                "unit": ["单位"] * 4,
+            }
+        ),
+        title="t",
+        date_title="",
+        ground_title="",
+        grounds=("年度考核不合格", "严重医疗事故", "严重违反医德医风", "其他"),
+    )
+    rows = dict(zip((c[0] for c in timeline.data[0].customdata), timeline.data[0].y, strict=True))
+    assert rows["乙"] != rows["丙"]  # ten days apart on a five-year axis: one above the other
+    assert rows["甲"] == rows["丁"] == 0  # alone where they are: on the row's line
+
+
+def test_long_legend_names_take_two_rows_short_ones_one():
+    def legend_lines(type_label) -> set[float]:
+        fig = charts.stacked_by_type(
+            COUNTS,
+            category="batch",
+            title="t",
+            category_title="",
+            value_title="",
+            unit="",
+            type_label=type_label,
+            horizontal=True,
+        )
+        (bars,) = [t for t in role(fig, "legend") if t.type == "bar"]
+        return set(bars.y)
+
+    assert legend_lines(str) == {0}
+    english = {"技术创新型": "Technical innovation", "服务创新型": "Service innovation"}
+    assert legend_lines(lambda t: english.get(t, "Management innovation")) == {0, -1}
+    # Two long names on one row are as far apart as the first is wide, on the narrowest plot.
+    two = COUNTS[COUNTS["type"] != UNTYPED]
+    fig = charts.stacked_by_type(
+        two,
+        category="batch",
+        title="t",
+        category_title="",
+        value_title="",
+        unit="",
+        type_label=lambda t: english[t],
+        horizontal=True,
+    )
+    (bars,) = [t for t in role(fig, "legend") if t.type == "bar"]
+    width = charts.LEGEND_ENTRY_PX + charts.LEGEND_CHAR_PX * len("Technical innovation")
+    assert list(bars.y) == [0, 0]
+    assert bars.base[1] * charts.MIN_PLOT_WIDTH["horizontal"] >= width

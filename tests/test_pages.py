@@ -82,7 +82,8 @@ def totals(spec: dict, axis: str = "x") -> dict[str, float]:
     value = "y" if axis == "x" else "x"
     result: dict[str, float] = {}
     for trace in spec["data"]:
-        if trace.get("type") != "bar":
+        # The bars, not the clickable legend drawn beside them (charts.clickable_legend).
+        if trace.get("type") != "bar" or (trace.get("meta") or {}).get("role") == "legend":
             continue
         for category, number in zip(trace[axis], trace[value], strict=True):
             result[category] = result.get(category, 0) + (number or 0)
@@ -165,7 +166,7 @@ def test_a_filter_change_changes_every_page(demo_db):
         at = app(page)
         before = (charts(at), [len(d.value) for d in at.dataframe])
         if page == "pages/overview.py":
-            at.selectbox(key="type").select("服务创新型").run()
+            at.selectbox(key=state.widget_key("type", "zh")).select("服务创新型").run()
         else:
             at.session_state["type"] = "服务创新型"
             at.run()
@@ -285,7 +286,9 @@ def test_short_lists_are_shown_whole(demo_db):
         "经费额度（元）",
         "已支出（元）",
         "余额（元）",
+        "档案",  # a link to the studio's profile
     ]
+    assert over[0]["档案"].iloc[0].startswith("studios?studio=")
     # Money in every table with thousands separators and fen, as in the charts.
     assert set(charts_ui.column_config(over[0], "zh")) == {
         "经费额度（元）",

@@ -9,7 +9,7 @@ from labstudio import queries
 from labstudio.domain import CATEGORIES, GROUNDS
 from labstudio.filters import Filters
 from labstudio.views import assessments, funds, overview, revocations, studios, types
-from labstudio.views._model import table, translated
+from labstudio.views._model import mostly_missing, table, translated, with_years
 
 FILTER_CASES = [
     Filters(),
@@ -305,3 +305,109 @@ def test_missing_assessments_match_a_count_in_python(demo_con, year):
         if started and not gone and (sid, year) not in assessed:
             expected.add(sid)
     assert set(overview.missing_assessments(cur, Filters(), year)["studio_id"]) == expected
+
+
+# --- issue 10: missing data named, years said ---------------------------------------------------
+
+
+def without_grant(cur) -> list[int]:
+    rows = cur.execute(
+        "SELECT studio_id FROM studios WHERE studio_id NOT IN "
+        "(SELECT studio_id FROM ledger WHERE direction = 'grant') ORDER BY studio_id"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_the_studios_without_a_grant_are_named_and_flagged_on_their_profile(demo_con):
+    cur = demo_con.cursor()
+    cur.execute("DELETE FROM ledger WHERE studio_id = 4 AND direction = 'grant'")
+    expected = without_grant(cur)
+    assert 4 in expected
+    # The to-do list on the overview and a list on the funds page, each row a studio profile.
+    actions = {p.key: p for p in overview.page(cur, Filters()).extra["actions"]}
+    listed = actions["action_standard_grant"]
+    assert sorted(listed.profile_ids) == expected
+    assert listed.count_label == f"未录入拨款、额度暂按1万元计：{len(expected)}家"
+    assert "" not in set(listed.table["类型"])  # an unknown type reads 未分类, not blank
+    panels = {p.key: p for p in funds.page(cur, Filters()).panels}
+    assert sorted(panels["standard_grant"].profile_ids) == expected
+    assert f"{len(expected)}家未录入拨款" in panels["budget"].note
+    assert "名单见下方" in panels["budget"].note
+    # The profile says its grant is the assumed one; a studio with a grant says nothing.
+    flagged = studios.profile_page(cur, 4).extra
+    assert flagged["standard_grant"] and "1万元" in flagged["standard_grant"]
+    granted = next(i for i in range(1, 61) if i not in expected)
+    assert studios.profile_page(cur, granted).extra["standard_grant"] is None
+
+
+def test_every_grant_recorded_gives_no_list(demo_con):
+    cur = demo_con.cursor()
+    for studio_id in without_grant(cur):
+        cur.execute(
+            "INSERT INTO ledger SELECT max(entry_id) + 1, $id, DATE '2023-01-05', 'grant', NULL,"
+            " 10000, '拨款', 'test-grant', 1 FROM ledger",
+            {"id": studio_id},
+        )
+    assert "standard_grant" not in {p.key for p in funds.page(cur, Filters()).panels}
+    actions = {p.key: p for p in overview.page(cur, Filters()).extra["actions"]}
+    assert actions["action_standard_grant"].count == 0
+
+
+@pytest.mark.parametrize(
+    ("missing", "total", "expected"),
+    [(0, 0, False), (0, 10, False), (5, 10, False), (6, 10, True), (10, 10, True), (1, 1, True)],
+)
+def test_mostly_missing_is_more_than_half(missing, total, expected):
+    assert mostly_missing(missing, total) is expected
+
+
+def test_a_life_cycle_of_mostly_unrecorded_stages_becomes_one_line(demo_con):
+    cur = demo_con.cursor()
+    view = overview.page(cur, Filters())
+    assert "life_cycle" in {p.key for p in view.panels} and not view.notes
+    cur.execute("UPDATE studios SET stage = NULL WHERE studio_id <= 40")
+    view = overview.page(cur, Filters())
+    assert "life_cycle" not in {p.key for p in view.panels}
+    (note,) = view.notes
+    active = queries.summary(cur, Filters())["studios"]["by_status"]["active"]
+    unrecorded = cur.execute(
+        "SELECT count(*) FROM studios WHERE stage IS NULL AND studio_id NOT IN "
+        "(SELECT studio_id FROM revocations)"
+    ).fetchone()[0]
+    assert note == (
+        f"工作室所处阶段：{active}家在管工作室中{unrecorded}家未填写阶段，暂不绘图；"
+        "在名单中补填“阶段”后显示。"
+    )
+    assert overview.stage_note(overview.life_cycle(cur, Filters()), "en").startswith(
+        f"Life-cycle stages: {unrecorded} of {active}"
+    )
+    # A few gaps keep the chart, with its completeness line.
+    cur.execute("UPDATE studios SET stage = '委级命名' WHERE studio_id <= 35")
+    panels = {p.key: p for p in overview.page(cur, Filters()).panels}
+    assert "未填写阶段" in panels["life_cycle"].note
+
+
+def test_lists_of_failed_studios_say_their_years(demo_con):
+    cur = demo_con.cursor()
+    actions = {p.key: p for p in overview.page(cur, Filters()).extra["actions"]}
+    failed = overview.failed_unrevoked(cur, Filters())
+    years = sorted(set(failed["year"]))
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    assert actions["action_failed_unrevoked"].title == f"考核不合格、尚未撤销称号（{span}年度）"
+    due = {p.key: p for p in revocations.page(cur, Filters()).panels}["due"]
+    assert due.title == f"考核不合格但尚未撤销称号（{span}年度）"
+    # An empty list in a chosen year says the year it is empty for.
+    empty = {p.key: p for p in overview.page(cur, Filters(year=2021)).extra["actions"]}
+    assert empty["action_failed_unrevoked"].count == 0
+    assert empty["action_failed_unrevoked"].title.endswith("（2021年度）")
+    assert with_years("t", [2023, 2025, 2024], "en") == "t (2023–2025)"
+    assert with_years("t", [], "zh") == "t"
+
+
+def test_year_scoped_pages_say_which_year_they_show(demo_con):
+    cur = demo_con.cursor()
+    latest = queries.latest_assessment_year(cur)
+    for module in (overview, assessments):
+        assert module.page(cur, Filters()).year_note == f"考核数字为{latest}年度（最近一次考核）"
+        assert module.page(cur, Filters(year=2023)).year_note is None
+    assert revocations.page(cur, Filters()).year_note is None

@@ -1,9 +1,9 @@
 """Drawing page views: each panel with its title, completeness line, chart and data view.
 
-A click on a bar sets the global filters the bar stands for. The sidebar widgets own those keys
-(year, type, batch, unit, status) and are drawn by app.py before the page runs, so the value is
-written from the chart's on_select callback: callbacks run before any widget of the next run, the
-only moment a widget's key may be assigned. state.save_to_url() then puts it in the URL.
+A click on a bar (or on a type in a chart's clickable legend) sets the global filters it stands
+for, from the chart's on_select callback: callbacks run before app.py draws the sidebar, whose
+select boxes are then drawn from the new values (state.set_filters), and state.save_to_url()
+puts them in the URL.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import streamlit as st
 from labstudio import charts, export
 from labstudio.filters import Filters
 from labstudio.labels import label
-from labstudio.ui import components, data, page_data, state
+from labstudio.ui import components, data, navigation, page_data, state
 from labstudio.ui.data import db_key
 from labstudio.views._model import NONE, PageView, Panel
 
@@ -33,9 +33,7 @@ def _apply_selection(chart_key: str) -> None:
         points = []
     if not points:
         return
-    for key, value in charts.filter_pairs(points[0]).items():
-        if key in state.FILTER_KEYS:
-            st.session_state[key] = value
+    state.set_filters(charts.filter_pairs(points[0]))
 
 
 def _csv(table: pd.DataFrame) -> Callable[[], bytes]:
@@ -87,14 +85,26 @@ def column_config(table: pd.DataFrame, lang: str) -> dict:
 def table_view(table: pd.DataFrame, key: str, lang: str, **kwargs) -> None:
     """A data table as every page shows it: no index, money formatted, and a missing value
     (a date not yet set, a score not entered) blank rather than the word "None"."""
+    config = column_config(table, lang)
+    profile = label("v.col.open_profile", lang)
+    if profile in table.columns:
+        config[profile] = st.column_config.LinkColumn(display_text=label("v.open_profile", lang))
     st.dataframe(
         table,
         hide_index=True,
         key=key,
-        column_config=column_config(table, lang),
+        column_config=config,
         placeholder="",
         **kwargs,
     )
+
+
+def with_profile_links(table: pd.DataFrame, ids: Sequence[int] | None, lang: str) -> pd.DataFrame:
+    """`table` with a last column linking each row to its studio's profile."""
+    if not ids or len(ids) != len(table):
+        return table
+    urls = [navigation.profile_url(i, lang) for i in ids]
+    return table.assign(**{label("v.col.open_profile", lang): urls})
 
 
 # A list this short is shown whole, as a static table that wraps its cells to the width of the
@@ -129,15 +139,24 @@ def short_list(table: pd.DataFrame, lang: str) -> None:
     """A short list as a static table: every column visible, long cells wrapped."""
     money = {label(key, lang) for key in MONEY_COLUMNS}
     formats: dict[str, object] = {}
+    profile = label("v.col.open_profile", lang)
+    opening = label("v.open_profile", lang)
     for column in table.columns:
-        if not pd.api.types.is_numeric_dtype(table[column]):
+        if column == profile:
+            # Our own link (a URL of an id and the filters, percent-encoded) to the profile.
+            formats[column] = lambda url: f"[{opening}]({url})"
+        elif not pd.api.types.is_numeric_dtype(table[column]):
             formats[column] = _markdown_safe
         elif column in money:
             formats[column] = "{:,.2f}"
         elif pd.api.types.is_float_dtype(table[column]):
             formats[column] = "{:.1f}"
     # Dates, amounts, types and 是/否 stay on one line; names and descriptions wrap.
-    short = [column for column in table.columns if all(map(_one_line, table[column]))]
+    short = [
+        column
+        for column in table.columns
+        if column == profile or all(map(_one_line, table[column]))
+    ]
     long = [column for column in table.columns if column not in short]
     styled = (
         table.style.format(formats, na_rep="")
@@ -147,8 +166,12 @@ def short_list(table: pd.DataFrame, lang: str) -> None:
     st.table(styled, hide_index=True, border="horizontal")
 
 
-def list_view(table: pd.DataFrame, key: str, lang: str) -> None:
-    """A list panel's rows: whole when short, in a scrolling grid when long."""
+def list_view(
+    table: pd.DataFrame, key: str, lang: str, profile_ids: Sequence[int] | None = None
+) -> None:
+    """A list panel's rows: whole when short, in a scrolling grid when long; with a link to
+    each row's studio profile when the rows are studios."""
+    table = with_profile_links(table, profile_ids, lang)
     if len(table) <= SHORT_LIST:
         short_list(table, lang)
     else:
@@ -180,7 +203,7 @@ def panel(panel: Panel, lang: str, page: str) -> None:
         if panel.table.empty:
             st.caption(label("v.empty.list", lang))
         else:
-            list_view(panel.table, f"{page}_{panel.key}_table", lang)
+            list_view(panel.table, f"{page}_{panel.key}_table", lang, panel.profile_ids)
         downloads(panel.table, panel.title, f"{page}_{panel.key}", lang)
         return
     figure = panel.figure
@@ -217,6 +240,12 @@ def panels(items: Sequence[Panel], lang: str, page: str) -> None:
             panel(item, lang, page)
 
 
+def page_notes(view: PageView) -> None:
+    """The lines that stand in for charts of data that is mostly missing."""
+    for note in view.notes:
+        st.caption(note)
+
+
 def click_hint(lang: str) -> None:
     st.caption(label("v.click_hint", lang))
 
@@ -231,13 +260,13 @@ def action_items(items: Sequence[Panel], lang: str) -> None:
     st.caption(label("v.action.caption", lang))
     for item in items:
         with st.expander(
-            f"{item.title}：{item.count or 0}",
+            item.count_label or item.title,
             icon=":material/priority_high:" if item.count else ":material/check:",
         ):
             if item.table.empty:
                 st.caption(label("v.empty.list", lang))
                 continue
-            list_view(item.table, f"overview_{item.key}_table", lang)
+            list_view(item.table, f"overview_{item.key}_table", lang, item.profile_ids)
             downloads(item.table, item.title, f"overview_{item.key}", lang)
 
 
@@ -261,15 +290,15 @@ def _export_name(filters: Filters) -> str:
     return "_".join(p.replace("/", "-") for p in parts) + ".xlsx"
 
 
-def header(view: PageView, filters: Filters, lang: str, *, year_scoped: bool = False) -> None:
+def header(view: PageView, filters: Filters, lang: str) -> None:
     """The line under the page title: active filters, the year spoken of, the export."""
     with st.container(horizontal=True, vertical_alignment="center"):
         described = state.describe(filters, lang)
         parts = []
         if described:
             parts.append(label("overview.filters_active", lang, filters=described))
-        if year_scoped and view.year is not None and filters.year is None:
-            parts.append(label("v.year_scope", lang, year=view.year))
+        if view.year_note:
+            parts.append(view.year_note)
         if parts:
             st.caption(" · ".join(parts))
         st.space("stretch")
@@ -278,7 +307,7 @@ def header(view: PageView, filters: Filters, lang: str, *, year_scoped: bool = F
 
 # --- 工作室档案 --------------------------------------------------------------------------------
 
-PROFILE_PARAM = "studio"
+PROFILE_PARAM = navigation.PROFILE_PARAM
 
 
 def _open_profile(table_key: str, ids: list[int]) -> None:
@@ -343,7 +372,12 @@ def profile(view: PageView, filters: Filters, lang: str, studio_id: object) -> N
     grid = st.grid(2, min_column_width=GRID_MIN_COLUMN, gap="small", border=True)
     with grid.cell():
         st.markdown(f"**{label('v.profile.basics', lang)}**")
-        st.markdown("  \n".join(f"{name}：**{value}**" for name, value in info["basics"]))
+        st.markdown(
+            "  \n".join(
+                f"{label('punct.field', lang, name=name)}**{value}**"
+                for name, value in info["basics"]
+            )
+        )
     with grid.cell():
         st.markdown(f"**{label('v.col.honours', lang)}**")
         if info["honours_warning"]:
@@ -352,6 +386,8 @@ def profile(view: PageView, filters: Filters, lang: str, studio_id: object) -> N
         st.markdown(f"**{label('v.col.achievements', lang)}**")
         st.text(info["achievements"])
         (st.error if info["over_budget"] else st.info)(info["funds"], icon=":material/payments:")
+        if info["standard_grant"]:
+            st.warning(info["standard_grant"], icon=":material/help:")
     for item in view.panels:
         with grid.cell(column_span=1 if item.figure is not None else "all"):
             panel(item, lang, "profile")
@@ -366,7 +402,7 @@ CHART_PAGES: dict[str, Callable[[str, Filters, str], PageView]] = {
 }
 
 
-def chart_page(page: str, *, year_scoped: bool = False) -> None:
+def chart_page(page: str) -> None:
     """A whole chart page: the empty and no-match states, the header, the panels."""
     lang = state.lang()
     components.page_style()
@@ -378,6 +414,9 @@ def chart_page(page: str, *, year_scoped: bool = False) -> None:
     if view.studios == 0:
         components.no_match(lang)
         return
-    header(view, filters, lang, year_scoped=year_scoped)
+    header(view, filters, lang)
+    if view.cards:
+        components.kpi_cards(view.cards, columns=5)
     click_hint(lang)
     panels(view.panels, lang, page)
+    page_notes(view)

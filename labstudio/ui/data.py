@@ -10,6 +10,7 @@ import streamlit as st
 
 from labstudio import db, queries
 from labstudio.filters import Filters
+from labstudio.views._model import YEAR_SCOPED_PAGES, year_shown
 
 
 def db_key() -> str:
@@ -35,6 +36,18 @@ def overview(db_path: str, filters: Filters) -> dict:
 def data_state(db_path: str) -> dict[str, bool]:
     cur = cursor()
     return {"empty": queries.is_empty(cur), "demo": queries.is_demo(cur)}
+
+
+@st.cache_data(show_spinner=False)
+def latest_assessment_year(db_path: str) -> int | None:
+    return queries.latest_assessment_year(cursor())
+
+
+def year_note(db_path: str, page: str, lang: str) -> str | None:
+    """What the year box says when no year is chosen on a page that shows one year anyway."""
+    if page not in YEAR_SCOPED_PAGES:
+        return None
+    return year_shown(latest_assessment_year(db_path), lang)
 
 
 def clear() -> None:

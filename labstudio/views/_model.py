@@ -6,7 +6,7 @@ words, numbers and figures here means the tests check what a leader sees without
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from labstudio import labels
+from labstudio.kpis import Card
 from labstudio.labels import label
 
 
@@ -27,6 +28,10 @@ class Panel:
     clickable: bool = False  # a click on a bar sets the global filters it carries
     wide: bool = False  # takes the full width instead of half
     count: int | None = None  # for lists: how many rows need attention
+    count_label: str | None = None  # the title with the count, as a to-do list shows it
+    # For lists of studios: each row's studio id, in row order; the page links each row to the
+    # studio's profile.
+    profile_ids: list[int] | None = None
 
 
 @dataclass
@@ -34,6 +39,13 @@ class PageView:
     panels: list[Panel] = field(default_factory=list)
     studios: int = 0  # studios matching the filters (0: show the "no match" hint)
     year: int | None = None  # the year the page speaks of, when one applies
+    # Said under the title (and under the year box) when the page shows one year's figures
+    # although no year is chosen: which year, and why that one.
+    year_note: str | None = None
+    # One line each, under the charts: what is not drawn because the data is mostly missing.
+    notes: list[str] = field(default_factory=list)
+    # The page's headline numbers as cards above its charts (the answer to its first question).
+    cards: list[Card] = field(default_factory=list)
     figures: dict = field(default_factory=dict)  # headline numbers, comparable with `summary`
     extra: dict = field(default_factory=dict)  # page-specific plain data (e.g. a profile)
 
@@ -45,6 +57,27 @@ def units(lang: str) -> dict[str, str]:
         "points": label("v.unit.points", lang),
         "yuan": label("v.unit.yuan", lang),
     }
+
+
+# The pages that show one year's assessment when no year is chosen (the latest assessed).
+YEAR_SCOPED_PAGES: frozenset[str] = frozenset({"overview", "assessments"})
+
+
+def year_shown(year: int | None, lang: str) -> str | None:
+    """The words for "these figures are of `year`", the same under the year box and the title."""
+    return label("v.year_shown", lang, year=year) if year is not None else None
+
+
+def with_years(title: str, years: Iterable[object], lang: str) -> str:
+    """A list's title with the years its rows belong to: 考核不合格、尚未撤销称号（2024–2025年度）.
+
+    `years` are the rows' years (or the one chosen); none leaves the title as it is.
+    """
+    known = sorted({int(y) for y in years if not missing(y)})
+    if not known:
+        return title
+    span = str(known[0]) if len(known) == 1 else f"{known[0]}–{known[-1]}"
+    return label("v.title_years", lang, title=title, years=span)
 
 
 NONE = "—"  # a field the source left empty, in either language
@@ -138,8 +171,14 @@ def completeness(parts: list[str], lang: str) -> str | None:
     parts = [p for p in parts if p]
     if not parts:
         return None
-    # Punctuation, not words: the Chinese list separator, or its English counterpart.
-    return label("v.note.prefix", lang) + ("；" if lang == "zh" else "; ").join(parts)
+    return label("v.note.prefix", lang) + label("punct.list_separator", lang).join(parts)
+
+
+def mostly_missing(missing: int, total: int) -> bool:
+    """The rule for a chart of data that is mostly missing: more than half of it is. Such a
+    chart (a life cycle of "阶段未填写") says nothing; the page (and a slide) gives one line
+    instead."""
+    return total > 0 and missing * 2 > total
 
 
 def notes(*parts: str | None) -> str | None:

@@ -50,3 +50,9 @@ def type_key(series: pd.Series) -> pd.Series:
     from labstudio.domain import UNTYPED
 
     return series.astype("object").where(series.notna(), UNTYPED)
+
+
+def untyped(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with its unknown types named 未分类 (for queries of `labstudio.queries`, which keep
+    them NULL)."""
+    return df.assign(type=type_key(df["type"])) if "type" in df else df

@@ -21,6 +21,7 @@ from labstudio.views._model import (
     type_label,
     units,
     value_label,
+    year_shown,
 )
 
 GRID_LIMIT = 60  # rows of the studio × year chart; the data view has them all
@@ -216,6 +217,8 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
     studios = int(queries.studio_counts(cur, filters)["total"])
     year = _sql.assessment_year(cur, filters)
     view = PageView(studios=studios, year=year)
+    if filters.year is None:
+        view.year_note = year_shown(year, lang)
     if studios == 0:
         return view
     u = units(lang)

@@ -114,7 +114,8 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
         ),
         note=notes(
             completeness(
-                [label("v.note.standard_grant", lang, count=standard) if standard else ""], lang
+                [label("v.note.standard_grant_named", lang, count=standard) if standard else ""],
+                lang,
             ),
             label("v.note.top_n", lang, total=len(budget), shown=BUDGET_LIMIT)
             if len(budget) > BUDGET_LIMIT
@@ -143,6 +144,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
             category_label=c,
             highlight=[DISALLOWED],
             value_format=",.2f",
+            value_labels=True,
             empty_message=empty,
         ),
         table=table(
@@ -194,6 +196,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
             lang,
         ),
         count=len(lines),
+        profile_ids=[int(i) for i in lines["studio_id"]],
     )
     over = budget[budget["balance"] < 0]
     over_panel = Panel(
@@ -201,8 +204,27 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
         title=label("v.chart.over_budget", lang),
         table=table(over.round(2), money_columns, lang, translate={"type": t}),
         count=len(over),
+        profile_ids=[int(i) for i in over["studio_id"]],
     )
     view.panels = [budget_panel, category_panel, month_panel, disallowed_panel, over_panel]
+    assumed = budget[budget["standard_grant"]]
+    if len(assumed):
+        # Named where the assumption is made: which studios' figures rest on the 10,000 yuan.
+        view.panels.append(
+            Panel(
+                key="standard_grant",
+                title=label("v.action.standard_grant", lang),
+                table=table(
+                    assumed.round(2),
+                    {k: v for k, v in money_columns.items() if k != "budget"},
+                    lang,
+                    translate={"type": t},
+                ),
+                count=len(assumed),
+                profile_ids=[int(i) for i in assumed["studio_id"]],
+                wide=True,
+            )
+        )
     view.figures = {
         **summary,
         "disallowed_lines": len(lines),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pandas as pd
 
@@ -15,11 +17,14 @@ from labstudio.views._model import (
     Panel,
     batch_label,
     completeness,
+    mostly_missing,
     stage_label,
     table,
     top_units,
     type_label,
     units,
+    with_years,
+    year_shown,
 )
 
 TYPE_ORDER: tuple[str, ...] = (*TYPES, UNTYPED)
@@ -176,7 +181,7 @@ def honours_over_limit(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
         filters,
         """
         SELECT fs.studio_id, fs.unit_name AS unit, fs.name AS studio, fs.leader,
-               len(fs.honours) AS honours_count, array_to_string(fs.honours, '；') AS honours
+               len(fs.honours) AS honours_count, fs.honours
         FROM fs WHERE len(fs.honours) > $max
         ORDER BY honours_count DESC, unit, studio
         """,
@@ -193,6 +198,7 @@ def action_items(
         "over_budget": queries.studios_over_budget(cur, filters),
         "missing_assessment": missing_assessments(cur, filters, year),
         "honours": honours_over_limit(cur, filters),
+        "standard_grant": _sql.untyped(queries.studios_without_grant(cur, filters)),
     }
 
 
@@ -272,6 +278,20 @@ def unit_type_panel(counts: pd.DataFrame, lang: str, key: str = "unit_type") -> 
     )
 
 
+def stage_note(cycle: pd.DataFrame, lang: str) -> str | None:
+    """The one line that replaces the life-cycle chart when most stages are not recorded.
+
+    `cycle` is `life_cycle()`; revoked studios do not count (their stage no longer matters).
+    The meeting slides call this too, so a slide of 阶段未填写 is never projected.
+    """
+    standing = cycle[cycle["stage"] != REVOKED_STAGE]
+    missing = int(standing.loc[standing["stage"] == UNKNOWN_STAGE, "count"].sum())
+    total = int(standing["count"].sum())
+    if not mostly_missing(missing, total):
+        return None
+    return label("v.note.stages_missing", lang, missing=missing, total=total)
+
+
 def life_cycle_panel(data: pd.DataFrame, lang: str) -> Panel:
     u = units(lang)
     title = label("v.chart.life_cycle", lang)
@@ -283,19 +303,16 @@ def life_cycle_panel(data: pd.DataFrame, lang: str) -> Panel:
         category_title="",
         value_title=label("v.axis.studios", lang),
         unit=u["studios"],
+        # A click on the revoked bar filters to revoked studios; on any stage, to active ones.
+        category_filters=lambda stage: {
+            "status": "revoked" if stage == REVOKED_STAGE else "active"
+        },
         category_label=stage_label(lang),
         type_label=type_label(lang),
         order=present,
         horizontal=True,
         empty_message=label("v.empty.chart", lang),
     )
-    # A click on the revoked bar filters to revoked studios; on any stage, to active ones.
-    for trace in figure.data:
-        if trace.customdata is not None:
-            trace.customdata = [
-                [*pairs, "status", "revoked" if stage == REVOKED_STAGE else "active"]
-                for pairs, stage in zip(trace.customdata, present, strict=True)
-            ]
     unknown = int(data.loc[data["stage"] == UNKNOWN_STAGE, "count"].sum())
     return Panel(
         key="life_cycle",
@@ -312,7 +329,29 @@ def life_cycle_panel(data: pd.DataFrame, lang: str) -> Panel:
     )
 
 
-def action_panels(items: dict[str, pd.DataFrame], year: int | None, lang: str) -> list[Panel]:
+# The lists whose rows belong to a year, and the column that says which.
+LIST_YEARS = {"failed_unrevoked": "year", "disallowed": "entry_date"}
+
+
+def list_years(key: str, data: pd.DataFrame, filter_year: int | None) -> list[object]:
+    """The years of a list's rows (the chosen year for an empty list: "none in 2024")."""
+    if data.empty:
+        return [filter_year] if filter_year is not None else []
+    column = data[LIST_YEARS[key]]
+    if key == "disallowed":
+        return list(pd.to_datetime(column).dt.year)
+    return list(column)
+
+
+def honours_list(lang: str) -> Callable[[object], str]:
+    """A leader's honours on one line, with the list separator of `lang`."""
+    separator = label("punct.list_separator", lang)
+    return lambda honours: "" if honours is None else separator.join(map(str, honours))
+
+
+def action_panels(
+    items: dict[str, pd.DataFrame], year: int | None, lang: str, filter_year: int | None = None
+) -> list[Panel]:
     t = type_label(lang)
     specs = [
         (
@@ -369,6 +408,16 @@ def action_panels(items: dict[str, pd.DataFrame], year: int | None, lang: str) -
                 "honours": "v.col.honours",
             },
         ),
+        (
+            "standard_grant",
+            label("v.action.standard_grant", lang),
+            {
+                "unit": "v.col.unit",
+                "studio": "v.col.studio",
+                "type": "v.col.type",
+                "spent": "v.col.spent",
+            },
+        ),
     ]
     panels = []
     for key, title, columns in specs:
@@ -376,12 +425,23 @@ def action_panels(items: dict[str, pd.DataFrame], year: int | None, lang: str) -
         translate = {"type": t}
         if "batch" in columns:
             translate["batch"] = batch_label(lang)
+        if key == "honours":
+            translate["honours"] = honours_list(lang)
+        if key in LIST_YEARS:
+            title = with_years(title, list_years(key, data, filter_year), lang)
         panels.append(
             Panel(
                 key=f"action_{key}",
                 title=title,
                 table=table(data, columns, lang, translate=translate),
                 count=len(data),
+                count_label=label(
+                    "v.action.lines" if key == "disallowed" else "v.action.studios",
+                    lang,
+                    title=title,
+                    count=len(data),
+                ),
+                profile_ids=[int(i) for i in data["studio_id"]],
             )
         )
     return panels
@@ -391,15 +451,20 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
     counts = studio_counts(cur, filters)
     year = _sql.assessment_year(cur, filters)
     view = PageView(studios=int(counts["count"].sum()), year=year)
+    if filters.year is None:
+        view.year_note = year_shown(year, lang)
     if view.studios == 0:
         return view
     cycle = life_cycle(cur, filters)
-    view.panels = [
-        batch_type_panel(counts, lang),
-        unit_type_panel(counts, lang),
-        life_cycle_panel(cycle, lang),
-    ]
-    view.extra["actions"] = action_panels(action_items(cur, filters, year), year, lang)
+    view.panels = [batch_type_panel(counts, lang), unit_type_panel(counts, lang)]
+    missing_stages = stage_note(cycle, lang)
+    if missing_stages:
+        view.notes.append(missing_stages)
+    else:
+        view.panels.append(life_cycle_panel(cycle, lang))
+    view.extra["actions"] = action_panels(
+        action_items(cur, filters, year), year, lang, filters.year
+    )
     by_type = counts.groupby("type")["count"].sum()
     view.figures = {
         "by_type": {t: int(by_type.get(t, 0)) for t in TYPE_ORDER},

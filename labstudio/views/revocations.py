@@ -9,7 +9,7 @@ from labstudio import charts, queries
 from labstudio.domain import GROUNDS, UNTYPED
 from labstudio.filters import Filters
 from labstudio.labels import label
-from labstudio.views import _sql
+from labstudio.views import _sql, overview
 from labstudio.views._model import (
     PageView,
     Panel,
@@ -19,6 +19,7 @@ from labstudio.views._model import (
     type_label,
     units,
     value_label,
+    with_years,
 )
 
 
@@ -157,7 +158,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
         note=limit_note,
         clickable=True,
     )
-    title = label("v.chart.timeline", lang)
+    title = label("v.chart.timeline", lang, count=int(data["revoked_on"].notna().sum()))
     timeline_panel = Panel(
         key="timeline",
         title=title,
@@ -189,7 +190,11 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
     pending = due(cur, filters)
     due_panel = Panel(
         key="due",
-        title=label("v.chart.due", lang),
+        title=with_years(
+            label("v.chart.due", lang),
+            overview.list_years("failed_unrevoked", pending, filters.year),
+            lang,
+        ),
         table=table(
             pending,
             {
@@ -203,6 +208,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
             translate={"type": t},
         ),
         count=len(pending),
+        profile_ids=[int(i) for i in pending["studio_id"]],
         wide=True,
     )
     view.panels = [ground_panel, year_panel, unit_panel, timeline_panel, due_panel]

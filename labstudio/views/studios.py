@@ -112,7 +112,12 @@ def profile(cur: duckdb.DuckDBPyConnection, studio_id: int) -> dict | None:
     granted = ledger.loc[ledger["direction"] == "grant", "amount"]
     spent = float(ledger.loc[ledger["direction"] == "expense", "amount"].sum())
     budget = float(granted.sum()) if len(granted) else float(STANDARD_GRANT)
-    result["funds"] = {"budget": budget, "spent": spent, "balance": budget - spent}
+    result["funds"] = {
+        "budget": budget,
+        "spent": spent,
+        "balance": budget - spent,
+        "standard_grant": not len(granted),
+    }
     return result
 
 
@@ -226,6 +231,9 @@ def profile_page(cur: duckdb.DuckDBPyConnection, studio_id: int, lang: str = "zh
             balance=money(data["funds"]["balance"], lang),
         ),
         "over_budget": data["funds"]["balance"] < 0,
+        "standard_grant": (
+            label("v.profile.standard_grant", lang) if data["funds"]["standard_grant"] else None
+        ),
     }
     history = data["assessments"]
     title = label("v.chart.history", lang)

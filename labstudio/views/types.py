@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from labstudio import charts, queries
+from labstudio import charts, kpis, labels, queries
 from labstudio.filters import Filters
+from labstudio.kpis import Card
 from labstudio.labels import label
 from labstudio.views import overview
 from labstudio.views._model import (
@@ -44,6 +45,17 @@ def by_batch(counts: pd.DataFrame, present: Sequence[int] = ()) -> dict[str, int
     return result
 
 
+def cards(counts: pd.DataFrame, lang: str) -> list[Card]:
+    """How many studios, and of which types: the total first, then each type that has any."""
+    section = label("kpi.section.studios", lang)
+    data = by_type(counts)
+    result = [Card(section, label("kpi.total", lang), kpis.count(int(data["count"].sum()), lang))]
+    for type_, number in zip(data["type"], data["count"], strict=True):
+        if number or type_ != overview.UNTYPED:
+            result.append(Card(section, labels.value(type_, lang), kpis.count(int(number), lang)))
+    return result
+
+
 def type_panel(counts: pd.DataFrame, lang: str) -> Panel:
     data = by_type(counts)
     shown = data[data["count"] > 0]
@@ -51,6 +63,7 @@ def type_panel(counts: pd.DataFrame, lang: str) -> Panel:
     figure = charts.stacked_by_type(
         shown.assign(category=shown["type"]),
         category="category",
+        category_filter="type",
         title=title,
         category_title=label("v.axis.type", lang),
         value_title=label("v.axis.studios", lang),
@@ -59,7 +72,6 @@ def type_panel(counts: pd.DataFrame, lang: str) -> Panel:
         type_label=type_label(lang),
         empty_message=label("v.empty.chart", lang),
     )
-    figure.update_layout(showlegend=False)
     untyped = int(data.loc[data["type"] == overview.UNTYPED, "count"].sum())
     return Panel(
         key="type_share",
@@ -112,6 +124,7 @@ def page(cur: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> 
         units_panel,
         detail_panel(counts, lang),
     ]
+    view.cards = cards(counts, lang)
     view.figures = {
         "by_type": dict(zip(*by_type(counts).to_dict("list").values(), strict=True)),
         "by_batch": by_batch(counts, queries.batches_present(cur)),
