@@ -13,7 +13,7 @@ TIMEOUT_SECONDS = 180
 
 
 def to_pdf(source: Path) -> Path:
-    """`source` (.xlsx, .pptx) converted to PDF beside it, by LibreOffice, as File ▸ Export would.
+    """`source` (.xlsx, .pptx) converted to PDF beside it, by LibreOffice, as its File, Export would.
 
     Each call has its own LibreOffice profile: two instances sharing one (other tests, another
     checkout on the same machine) would wait for each other's lock or fail.
