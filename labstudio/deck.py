@@ -431,6 +431,12 @@ _markup_safe = partial(html.escape, quote=False)
 _GAP = "\u2003\u2003"
 
 
+def pdf_headline_width(lang: str) -> int:
+    """What a 30 px bold line of a 1280 px page holds: 37 Chinese characters, or some 64 letters
+    (a bold Latin letter is wider than half a Chinese one)."""
+    return 64 if lang == "en" else 74
+
+
 def page_figure(slide: Slide, number: int, total: int, lang: str = "zh") -> go.Figure:
     """One PDF page: the slide's words in the page title, its chart in the lower part.
 
@@ -442,7 +448,10 @@ def page_figure(slide: Slide, number: int, total: int, lang: str = "zh") -> go.F
     lines = [
         f"<span style='font-size:16px;color:#5a6370'>{_markup_safe(slide.title)} · "
         f"{_markup_safe(position)}</span>",
-        *(f"<b>{_markup_safe(line)}</b>" for line in wrap(slide.headline, 74)),
+        *(
+            f"<b>{_markup_safe(line)}</b>"
+            for line in wrap(slide.headline, pdf_headline_width(lang))
+        ),
     ]
     if slide.figures:
         lines.append(

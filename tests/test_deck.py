@@ -237,7 +237,13 @@ def test_the_deck_command_in_english(demo_db, tmp_path, capsys):
     headlines = [texts[1] for texts in slide_texts(out.read_bytes())]
     assert headlines[2].startswith("Assessment 2024:")
     assert headlines[4].startswith("No new grants in 2024;")
-    assert not [h for h in headlines if re.search("[\u3000-\u9fff\uff00-\uffef]", h)]
+    # Every word of it: titles, figures, notes, the charts' categories and series.
+    presentation = Presentation(io.BytesIO(out.read_bytes()))
+    for page in presentation.slides:
+        words = [s.text_frame.text for s in page.shapes if s.has_text_frame]
+        words += [s.chart.part.blob.decode() for s in page.shapes if s.has_chart]
+        for text in words:
+            assert not re.findall("[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]", text), text[:300]
 
 
 @pytest.mark.parametrize(
@@ -283,6 +289,6 @@ def test_the_deck_command_writes_a_searchable_pdf(demo_db, tmp_path):
     pages = [p.extract_text() for p in PdfReader(out).pages]
     assert len(pages) == len(expected)
     for page, slide in zip(pages, expected, strict=True):
-        for line in deck.wrap(slide.headline, 74):
+        for line in deck.wrap(slide.headline, deck.pdf_headline_width("zh")):
             assert line in page, line
         assert not RADICALS.findall(page)
