@@ -284,7 +284,7 @@ def _add_chart(
     content.categories = categories
     for name, values, _ in data.series:
         # An empty segment is no segment: no "0" printed on it.
-        content.add_series(name, [v if v or not stacked else None for v in values])
+        content.add_series(name, [v if v or not data.stacked else None for v in values])
     if data.kind == "pie":
         kind = XL_CHART_TYPE.PIE
     elif data.horizontal:

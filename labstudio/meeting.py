@@ -350,6 +350,8 @@ def revocations_slide(
         Figure(label("meeting.revoked_total", lang, when=when), _count(result["total"], lang)),
         Figure(label("meeting.due", lang), _count(len(items["failed_unrevoked"]), lang)),
     ]
+    if not summary["studios"]["total"]:  # no studio, no count of their revocations
+        figures = []
     panel = None
     if result["total"]:
         panel = _panel(revocations.page(cur, filters, lang), "by_ground")
@@ -459,8 +461,10 @@ def actions_chart(counts: dict[str, int], year: int | None, lang: str) -> go.Fig
 def actions_slide(lang: str, theme: str, year: int | None, items: dict[str, pd.DataFrame]) -> Slide:
     counts = action_counts(items)
     headline = headlines.action_items({_HEADLINE_KEYS[k]: n for k, n in counts.items()}, lang, year)
-    chart = _value_labels(for_projector(actions_chart(counts, year, lang), theme), True, "d")
-    chart.update_xaxes(visible=False)
+    chart = None
+    if any(counts.values()):  # five bars of nought would only repeat the headline
+        chart = _value_labels(for_projector(actions_chart(counts, year, lang), theme), True, "d")
+        chart.update_xaxes(visible=False)
     return Slide(
         key="actions",
         title=label("slide.actions", lang),

@@ -191,6 +191,9 @@ def test_an_empty_database_makes_slides_that_say_so(con):
     slides = meeting.build_slides(con.cursor(), Filters())
     assert [s.headline for s in slides][2] == "暂无考核结果"
     assert slides[-1].headline == "没有需要跟进的事项"
+    # Nothing to draw: no chart of noughts, no zero figures in big type.
+    assert all(s.chart is None for s in slides)
+    assert all(not s.figures for s in slides)
 
 
 CHINESE = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")  # characters and punctuation
