@@ -77,7 +77,15 @@ def english_count(number: int, word: str) -> str:
 
 
 def _join(parts: list[str], lang: str) -> str:
-    return label("h.sep", lang).join(parts)
+    # Punctuation, not words: the Chinese comma, or its English counterpart.
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def _count(number: int, lang: str, noun: str = "") -> str:
+    """ "9家" in Chinese; in English "9 titles" with a noun, else "9"."""
+    if lang == "en":
+        return english_count(number, noun) if noun else str(number)
+    return f"{number}家"
 
 
 def overview(studios: dict, unit: str | None = None, lang: str = "zh") -> str:
@@ -85,17 +93,13 @@ def overview(studios: dict, unit: str | None = None, lang: str = "zh") -> str:
     active = studios["by_status"]["active"]
     revoked = studios["by_status"]["revoked"]
     total = studios.get("total", active + revoked)
-    scope = unit or label("h.scope.all", lang)
-    key = "h.overview.unit" if unit else "h.overview"
     return label(
-        key,
+        "h.overview.unit" if unit else "h.overview",
         lang,
-        scope=scope,
-        total=total,
-        active=active,
-        revoked=revoked,
-        total_studios=english_count(total, "studio"),
-        revoked_titles=english_count(revoked, "title"),
+        unit=unit,
+        total=_count(total, lang, "studio"),
+        active=_count(active, lang),
+        revoked=_count(revoked, lang, "title"),
     )
 
 
@@ -105,7 +109,8 @@ def types(studios: dict, lang: str = "zh") -> str:
     parts = [label("h.part", lang, name=names[t], n=counts[t]) for t in TYPES]
     if counts.get(UNTYPED):
         parts.append(label("h.part", lang, name=label("h.untyped", lang), n=counts[UNTYPED]))
-    return label("h.types", lang, parts=_join(parts, lang))
+    total = studios.get("total", sum(counts.values()))
+    return label("h.types", lang, total=_count(total, lang, "studio"), parts=_join(parts, lang))
 
 
 def assessment(year: int | None, result: dict | None, lang: str = "zh") -> str:
@@ -162,7 +167,8 @@ def funds(result: dict, year: int | None = None, lang: str = "zh") -> str:
     else:
         second = label("h.funds.spent_allowed", lang, amount=money(spent, lang))
     # Without new grants the first clause stands alone: a semicolon, not a comma.
-    glue = label("h.sep", lang) if granted else label("h.semicolon", lang)
+    comma, semicolon = ("，", "；") if lang == "zh" else (", ", "; ")
+    glue = comma if granted else semicolon
     return first + glue + second
 
 
@@ -175,8 +181,7 @@ def action_items(counts: dict[str, int], lang: str = "zh", year: int | None = No
         label(
             "h.action.not_assessed_in" if key == "not_assessed" and year else f"h.action.{key}",
             lang,
-            n=n,
-            n_expenses=english_count(n, "expense"),
+            n=english_count(n, "expense") if lang == "en" and key == "disallowed_lines" else n,
             year=year,
         )
         for key, n in present

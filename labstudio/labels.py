@@ -244,10 +244,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "meeting.granted": ("拨付经费（{when}）", "Granted ({when})"),
     "meeting.spent": ("支出（{when}）", "Spent ({when})"),
     "meeting.no_new_grant": ("未新拨", "none new"),
+    "meeting.assumed_grant": (
+        "超支的工作室中{count}家未录入拨款，按1万元计：{names}",
+        "{count} of the studios over budget have no grant recorded; 10,000 yuan assumed: {names}",
+    ),
+    "meeting.and_more": ("等", " and others"),
     "meeting.due": ("不合格待撤销", "Failed, not yet revoked"),
     "meeting.disallowed_lines": (
         "不允许的支出共{count}笔，明细见经费使用页。",
-        "{expenses} disallowed; see the Funds page for each line.",
+        "{count} disallowed; see the Funds page for each line.",  # "6 expenses"
     ),
     "meeting.count": ("数量", "Count"),
     "meeting.slide_of": ("第{number}页，共{total}页", "Slide {number} of {total}"),
@@ -258,20 +263,18 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # --- Dashboards: types, assessments, revocations, funds, studios (issue 4) ---
     # Meeting headlines (labstudio.headlines): one sentence a slide, read from the back.
-    "h.sep": ("，", ", "),
-    "h.semicolon": ("；", "; "),
     "h.part": ("{name}{n}家", "{name} {n}"),
-    "h.scope.all": ("全委", ""),
+    # {total}, {active}, {revoked}: "60家" in Chinese; "60 studios", "51", "9 titles" in English.
     "h.overview": (
-        "{scope}创新工作室{total}家：在管{active}家，已撤销称号{revoked}家",
-        "{total_studios}: {active} active, {revoked_titles} revoked",
+        "全委创新工作室{total}：在管{active}，已撤销称号{revoked}",
+        "{total}: {active} active, {revoked} revoked",
     ),
     "h.overview.unit": (
-        "{scope}创新工作室{total}家：在管{active}家，已撤销称号{revoked}家",
-        "{total_studios} at {scope}: {active} active, {revoked_titles} revoked",
+        "{unit}创新工作室{total}：在管{active}，已撤销称号{revoked}",
+        "{total} at {unit}: {active} active, {revoked} revoked",
     ),
     "h.untyped": ("未分类", "unclassified"),
-    "h.types": ("{parts}", "By type: {parts}"),
+    "h.types": ("共{total}：{parts}", "{total} by type: {parts}"),
     "h.assessment": ("{year}年度考核：{parts}", "Assessment {year}: {parts}"),
     "h.assessment.none_in": ("{year}年度暂无考核结果", "No assessment results for {year}"),
     "h.assessment.none": ("暂无考核结果", "No assessment results yet"),
@@ -301,7 +304,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "h.actions": ("需要跟进：{parts}", "To follow up: {parts}"),
     "h.actions.none": ("没有需要跟进的事项", "Nothing needs following up"),
     "h.action.failed_not_revoked": ("考核不合格未撤销{n}家", "{n} failed but not revoked"),
-    "h.action.disallowed_lines": ("不允许的支出{n}笔", "{n_expenses} disallowed"),
+    "h.action.disallowed_lines": ("不允许的支出{n}笔", "{n} disallowed"),  # "1 expense"
     "h.action.over_budget": ("超支{n}家", "{n} over budget"),
     "h.action.not_assessed": ("未录入本年考核{n}家", "{n} not assessed this year"),
     "h.action.not_assessed_in": ("未录入{year}年度考核{n}家", "{n} with no {year} assessment"),
@@ -319,7 +322,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "已生成会议材料（{count}页）：{path}",
         "Wrote the deck ({count} slides): {path}",
     ),
-    "deck.category_total": ("{category}（{total}）", "{category} ({total})"),
+    "deck.category_total": ("{category}（共{total}）", "{category} ({total})"),
     "deck.unavailable": (
         "服务器无法生成 PDF（需要 Chromium 和中文字体）。"
         "请在服务器上运行 make run（以 root 身份会自动安装），或联系管理员。（{error}）",

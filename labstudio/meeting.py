@@ -393,8 +393,7 @@ def funds_slide(
         label(
             "meeting.disallowed_lines",
             lang,
-            count=lines,
-            expenses=headlines.english_count(lines, "expense"),
+            count=headlines.english_count(lines, "expense") if lang == "en" else lines,
         )
         if lines
         else None
@@ -465,11 +464,20 @@ def actions_slide(lang: str, theme: str, year: int | None, items: dict[str, pd.D
     if any(counts.values()):  # five bars of nought would only repeat the headline
         chart = _value_labels(for_projector(actions_chart(counts, year, lang), theme), True, "d")
         chart.update_xaxes(visible=False)
+    # "超支" of a studio without a grant record counts against the 10,000 yuan assumed for it.
+    over = items["over_budget"]
+    assumed = list(over.loc[over["standard_grant"].astype(bool), "studio"]) if len(over) else []
+    note = None
+    if assumed:
+        names = ("、" if lang == "zh" else ", ").join(assumed[:3])
+        more = label("meeting.and_more", lang) if len(assumed) > 3 else ""
+        note = label("meeting.assumed_grant", lang, count=len(assumed), names=names + more)
     return Slide(
         key="actions",
         title=label("slide.actions", lang),
         headline=headline,
         chart=chart,
+        note=note,
     )
 
 

@@ -80,7 +80,7 @@ def test_pptx_has_a_slide_each_with_its_headline_and_native_charts():
     assert [s.name for s in stacked.plots[0].series] == ["技术创新型", "服务创新型"]
     assert list(stacked.plots[0].series[0].values) == [9, 8]
     assert list(stacked.plots[0].series[1].values) == [8, None]  # no "0" segment
-    assert list(stacked.plots[0].categories) == ["第一批（17）", "第二批（8）"]  # totals
+    assert list(stacked.plots[0].categories) == ["第一批（共17）", "第二批（共8）"]  # totals
     assert str(stacked.plots[0].series[0].format.fill.fore_color.rgb) == "0072B2"
     assert all(s.data_labels.show_value for s in stacked.plots[0].series)  # numbers on bars
     spend = charts[2][0].plots[0]
@@ -125,7 +125,7 @@ def test_impress_opens_the_pptx_with_its_text_and_chart_numbers(tmp_path):
     pages = [re.sub(r"\s", "", p.extract_text()) for p in PdfReader(to_pdf(source)).pages]
     assert len(pages) == 4
     assert "技术创新型27家，服务创新型24家，管理创新型8家" in pages[0]
-    assert "第一批（17）" in pages[0] and "较上年+2" in pages[0]
+    assert "第一批（共17）" in pages[0] and "较上年+2" in pages[0]
     assert "69,203" in pages[2] and "5,467" in pages[2]  # the numbers on the bars
     assert "没有需要跟进的事项" in pages[3]
 

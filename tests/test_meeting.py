@@ -354,7 +354,7 @@ def test_a_headline_breaks_between_clauses_never_inside_a_number(demo_db):
     at = meeting_app(slide="2")
     body = next(e.proto.body for e in at.get("html") if "labstudio-headline" in e.proto.body)
     spans = re.findall(r'<span class="labstudio-nowrap">([^<]*)</span>', body)
-    assert spans[:2] == ["技术创新型27家，", "服务创新型24家，"]
+    assert spans[:3] == ["共60家：", "技术创新型27家，", "服务创新型24家，"]
     assert headline(at) == "".join(spans)
 
 
@@ -372,3 +372,23 @@ def test_a_figure_shows_its_change_on_the_year_before(demo_db):
     at = meeting_app(slide="3", year="2024")
     body = next(e.proto.body for e in at.get("html") if "labstudio-figures" in e.proto.body)
     assert '<div class="labstudio-figure-change">较上年 -1</div>' in body
+
+
+def test_over_budget_on_an_assumed_grant_is_said(demo_con):
+    """A studio with no grant record is over budget against the 10,000 yuan assumed for it:
+    the action slide names it, since the count rests on that assumption."""
+    cur = demo_con.cursor()
+    studio = cur.execute(
+        "SELECT s.studio_id, s.name FROM studios s WHERE NOT EXISTS (SELECT 1 FROM ledger l"
+        " WHERE l.studio_id = s.studio_id AND l.direction = 'grant') ORDER BY 1 LIMIT 1"
+    ).fetchone()
+    assert meeting.build_slides(cur, Filters())[-1].note is None
+    cur.execute(
+        "INSERT INTO ledger (entry_id, studio_id, entry_date, direction, category, amount,"
+        " description, entry_key, import_id) SELECT max(entry_id) + 1, ?, DATE '2025-03-01',"
+        " 'expense', '设备购置', 12000, '购置设备', 'test', 1 FROM ledger",
+        [studio[0]],
+    )
+    slide = meeting.build_slides(cur, Filters())[-1]
+    assert slide.note == f"超支的工作室中1家未录入拨款，按1万元计：{studio[1]}"
+    assert "超支2家" in slide.headline
