@@ -6,7 +6,7 @@ PORT ?= 8501
 LABSTUDIO_DB ?= data/labstudio.duckdb
 export LABSTUDIO_DB
 
-.PHONY: install install-dev system-deps db run test lint format bench fonts clean
+.PHONY: install install-dev system-deps office-deps db run test lint format bench fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ system-deps:
 	  fi; \
 	fi
 
+# LibreOffice, for the tests only: they print the 附件2 export and open the PPTX deck with it, as
+# a person would. Installed as root when missing (make run does not need it).
+office-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: libreoffice-calc libreoffice-impress"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc libreoffice-impress; \
+	  else \
+	    echo "missing: LibreOffice — run 'sudo make office-deps'"; exit 1; \
+	  fi; }
+
 # The demo database, only when there is none: never overwrite real data.
 db: install
 	@if [ ! -f "$(LABSTUDIO_DB)" ]; then $(BIN)/python -m labstudio demo --db "$(LABSTUDIO_DB)"; fi
@@ -59,7 +70,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-dev system-deps lint
+test: install-dev system-deps office-deps lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 bench: install-dev

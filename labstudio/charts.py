@@ -1033,3 +1033,46 @@ def filter_pairs(point: dict) -> dict[str, str]:
         if isinstance(key, str) and isinstance(value, str | int):
             result[key] = str(value)
     return result
+
+
+# The year before in a light shade, the year itself in full: read as "then → now".
+EARLIER_YEAR = "#A9B4C0"
+LATER_YEAR = "#1F4E79"
+
+
+def grades_compared(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    grade_title: str,
+    value_title: str,
+    unit: str,
+    year_label: Labeller = _identity,
+    grade_label: Labeller = _identity,
+    empty_message: str = "",
+) -> go.Figure:
+    """Studios per grade, one bar per year side by side (the year-on-year comparison).
+
+    `df` has columns year, grade, count, for one or two years; grades in GRADES order.
+    """
+    if df.empty or df["count"].sum() == 0:
+        return empty_figure(title, empty_message)
+    years = sorted(set(df["year"]))
+    labels = [grade_label(g) for g in GRADES]
+    fig = _figure(title, 360)
+    for index, year in enumerate(years):
+        counts = df[df["year"] == year].set_index("grade")["count"]
+        name = year_label(year)
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=labels,
+                y=[float(counts.get(g, 0)) for g in GRADES],
+                marker={"color": LATER_YEAR if index == len(years) - 1 else EARLIER_YEAR},
+                hovertemplate=f"<b>%{{x}}</b><br>{name}{_colon(name)}%{{y:,}} {unit}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title={"text": grade_title}, type="category")
+    fig.update_yaxes(title={"text": value_title}, **_count_ticks(df["count"].max()))
+    return fig

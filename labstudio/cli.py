@@ -12,6 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from labstudio import auth, db, demo, queries, store
@@ -20,6 +21,8 @@ from labstudio.filters import Filters, from_mapping
 from labstudio.labels import label
 
 EXIT_DATABASE = 3
+# The deck command only: this machine cannot draw the PDF (no Chromium); the PPTX needs none.
+EXIT_CANNOT_DRAW = 4
 
 
 def _print_json(value: object) -> None:
@@ -81,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("export", "按筛选条件导出附件2汇总表（xlsx）")
     sub.add_argument("out", type=Path, metavar="OUT.xlsx")
     _add_filters(sub)
+
+    sub = command(
+        "deck", "按筛选条件生成会议材料：与会议投屏页相同的幻灯片（PDF 或 PPTX，按扩展名）"
+    )
+    sub.add_argument("out", type=Path, metavar="OUT.pdf|OUT.pptx")
+    _add_filters(sub)
+    sub.add_argument(
+        "--status", choices=("active", "revoked"), help="状态：active 在管 / revoked 已撤销"
+    )
+    sub.add_argument("--lang", choices=("zh", "en"), default="zh", help="幻灯片语言（默认 zh）")
 
     command("demo", "向空数据库载入演示数据")
 
@@ -251,6 +264,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deck(args: argparse.Namespace) -> int:
+    from labstudio import meeting
+    from labstudio.deck import DeckUnavailable
+    from labstudio.filters import parse_year
+
+    lang = args.lang
+    kind = args.out.suffix.lower().lstrip(".")
+    if kind not in meeting.HANDOUT_KINDS:
+        print(label("cli.deck.kind", lang, name=args.out.name), file=sys.stderr)
+        return 2
+    if args.year is not None and parse_year(args.year) is None:
+        # A year nobody can read would otherwise be dropped, and the deck speak of every year.
+        print(label("cli.deck.year", lang, year=args.year), file=sys.stderr)
+        return 2
+    filters = _filters(args)
+    if args.status:
+        filters = replace(filters, status=args.status)
+    con = _connect(args)
+    try:
+        data = meeting.handout(con.cursor(), filters, lang, kind)
+    except DeckUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CANNOT_DRAW
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(label("cli.deck.done", lang, path=args.out, count=len(meeting.SLIDE_ORDER)))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     con = _connect(args)
     try:
@@ -285,6 +327,7 @@ COMMANDS = {
     "rollback": cmd_rollback,
     "summary": cmd_summary,
     "export": cmd_export,
+    "deck": cmd_deck,
     "demo": cmd_demo,
     "user": cmd_user,
 }

@@ -276,8 +276,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "meeting.next": ("下一页", "Next"),
     "meeting.back": ("返回看板", "Back to dashboard"),
     "meeting.no_deck": (
-        "服务器未安装 Chromium，暂不能导出 PDF/PPTX。请在服务器上以 root 运行 make run。",
-        "No Chromium on the server: PDF/PPTX export is unavailable. Run make run as root on the server.",
+        "服务器未安装 Chromium，暂不能导出 PDF（PPTX 可以导出）。请在服务器上以 root 运行 make run。",
+        "No Chromium on the server: no PDF for now (the PPTX works). Run make run as root on the server.",
     ),
     "slide.overview": ("总览", "Overview"),
     "slide.types": ("类型分布", "Types"),
@@ -285,12 +285,31 @@ LABELS: dict[str, tuple[str, str]] = {
     "slide.revocations": ("称号撤销", "Revocations"),
     "slide.funds": ("经费使用", "Funds"),
     "slide.actions": ("待办事项", "Action items"),
-    "meeting.mean_score": ("平均分", "Mean score"),
-    "meeting.revoked_total": ("撤销称号", "Titles revoked"),
+    "meeting.mean_score": ("{year}年度平均分", "Mean score {year}"),
+    "meeting.prohibited": ("不允许的支出（{when}）", "Disallowed ({when})"),
+    "meeting.revoked_total": ("撤销称号（{when}）", "Titles revoked ({when})"),
+    "meeting.total": ("工作室总数", "Studios in all"),
+    "meeting.no_stages": (
+        "{count}家在管工作室未填写所处阶段，阶段分布不作图。",
+        "{count} active studios have no stage recorded, so no stage chart is drawn.",
+    ),
+    "meeting.unchanged": ("与上年持平", "same as the year before"),
+    "meeting.no_previous": ("{year}年度无考核结果可比", "no {year} results to compare"),
+    "meeting.assessment_year": ("{year}年度", "{year}"),
+    "meeting.in_year": ("{year}年", "{year}"),
+    "meeting.to_date": ("累计", "to date"),
+    "meeting.granted": ("拨付经费（{when}）", "Granted ({when})"),
+    "meeting.spent": ("支出（{when}）", "Spent ({when})"),
+    "meeting.no_new_grant": ("未新拨", "none new"),
+    "meeting.assumed_grant": (
+        "超支的工作室中{count}家未录入拨款，按1万元计：{names}",
+        "{count} of the studios over budget have no grant recorded; 10,000 yuan assumed: {names}",
+    ),
+    "meeting.and_more": ("等", " and others"),
     "meeting.due": ("不合格待撤销", "Failed, not yet revoked"),
     "meeting.disallowed_lines": (
         "不允许的支出共{count}笔，明细见经费使用页。",
-        "{count} disallowed expenses; see the Funds page for each line.",
+        "{count} disallowed; see the Funds page for each line.",  # "6 expenses"
     ),
     "meeting.count": ("数量", "Count"),
     "meeting.slide_of": ("第{number}页，共{total}页", "Slide {number} of {total}"),
@@ -300,6 +319,74 @@ LABELS: dict[str, tuple[str, str]] = {
         "Keys: → or space for next, ← for previous",
     ),
     # --- Dashboards: types, assessments, revocations, funds, studios (issue 4) ---
+    # Meeting headlines (labstudio.headlines): one sentence a slide, read from the back.
+    "h.part": ("{name}{n}家", "{name} {n}"),
+    # {total}, {active}, {revoked}: "60家" in Chinese; "60 studios", "51", "9 titles" in English.
+    "h.overview": (
+        "全委创新工作室{total}：在管{active}，已撤销称号{revoked}",
+        "{total}: {active} active, {revoked} revoked",
+    ),
+    "h.overview.unit": (
+        "{unit}创新工作室{total}：在管{active}，已撤销称号{revoked}",
+        "{total} at {unit}: {active} active, {revoked} revoked",
+    ),
+    "h.untyped": ("未分类", "unclassified"),
+    "h.types": ("共{total}：{parts}", "{total} by type: {parts}"),
+    "h.assessment": ("{year}年度考核：{parts}", "Assessment {year}: {parts}"),
+    "h.assessment.none_in": ("{year}年度暂无考核结果", "No assessment results for {year}"),
+    "h.assessment.none": ("暂无考核结果", "No assessment results yet"),
+    "h.in_year": ("{year}年", "in {year}"),
+    "h.so_far": ("累计", "to date"),
+    "h.revocations": (
+        "{when}撤销称号{total}家：{parts}",
+        "{total} titles revoked {when}: {parts}",
+    ),
+    "h.revocations.one": (
+        "{when}撤销称号{total}家：{parts}",
+        "{total} title revoked {when}: {parts}",
+    ),
+    "h.revocations.none": ("{when}没有撤销称号的工作室", "No title revoked {when}"),
+    "h.funds.none": ("{when}暂无经费拨付与支出记录", "No grants or spending recorded {when}"),
+    "h.funds.granted": ("{when}拨付经费{amount}", "Granted {amount} {when}"),
+    "h.funds.no_new_grant": ("{when}未新拨经费", "No new grants {when}"),
+    "h.funds.nothing_spent": ("尚无支出", "nothing spent yet"),
+    "h.funds.spent_allowed": (
+        "支出{amount}，均在允许用途内",
+        "spent {amount}, all on allowed uses",
+    ),
+    "h.funds.spent_disallowed": (
+        "支出{amount}，其中不允许的支出{prohibited}",
+        "spent {amount}, of which {prohibited} disallowed",
+    ),
+    "h.actions": ("需要跟进：{parts}", "To follow up: {parts}"),
+    "h.actions.none": ("没有需要跟进的事项", "Nothing needs following up"),
+    "h.action.failed_not_revoked": ("考核不合格未撤销{n}家", "{n} failed but not revoked"),
+    "h.action.disallowed_lines": ("不允许的支出{n}笔", "{n} disallowed"),  # "1 expense"
+    "h.action.over_budget": ("超支{n}家", "{n} over budget"),
+    "h.action.not_assessed": ("未录入本年考核{n}家", "{n} not assessed this year"),
+    "h.action.not_assessed_in": ("未录入{year}年度考核{n}家", "{n} with no {year} assessment"),
+    "h.action.too_many_honours": ("荣誉超过5项{n}家", "{n} with more than five honours"),
+    # The handouts (labstudio.deck) and the deck command.
+    "cli.deck.kind": (
+        "无法生成 {name}：会议材料只能是 .pdf 或 .pptx，请换一个文件扩展名。",
+        "Cannot write {name}: the deck is a .pdf or a .pptx; use one of these extensions.",
+    ),
+    "cli.deck.year": (
+        "年度“{year}”无法识别，请写四位年份，例如 --year 2024。",
+        "The year '{year}' cannot be read; write four digits, e.g. --year 2024.",
+    ),
+    "cli.deck.done": (
+        "已生成会议材料（{count}页）：{path}",
+        "Wrote the deck ({count} slides): {path}",
+    ),
+    "deck.category_total": ("{category}（共{total}）", "{category} ({total})"),
+    "deck.unavailable": (
+        "服务器无法生成 PDF（需要 Chromium 和中文字体）。"
+        "请在服务器上运行 make run（以 root 身份会自动安装），或联系管理员。（{error}）",
+        "The server cannot make the PDF (it needs Chromium and a Chinese font). "
+        "Run make run on the server (as root it installs them), or ask the administrator. "
+        "({error})",
+    ),
     "v.unit.studios": ("家", "studios"),
     "v.unit.points": ("分", "points"),
     "v.unit.yuan": ("元", "yuan"),

@@ -14,6 +14,13 @@ Re-run after adding UI text with rare characters (those outside GB2312):
 
 Needs Debian's `fonts-noto-cjk` (the .ttc collections) and fontTools with brotli (for WOFF2).
 The output is deterministic, so an unchanged character set gives byte-identical files.
+
+No radical code points: Noto maps the Kangxi radicals (U+2F00-U+2FDF) and the CJK radicals
+supplement (U+2E80-U+2EFF) to the very glyphs of the ideographs 工, 人, 見 …, and Chromium's PDF
+printer names a glyph in the text layer by the lowest code point mapped to it, so a PDF drawn
+with them says ⼯ (U+2F2F) where it shows 工 and cannot be searched (labstudio/deck.py). Instead
+the ideographs that share a glyph with a radical are all kept (traditional 見, 車, 門 … too), so a
+name written with one of them is drawn in this font, not in a fallback that has the radicals.
 """
 
 from __future__ import annotations
@@ -107,6 +114,23 @@ def fixed_ranges() -> set[int]:
     return cps
 
 
+# Never in the subset, whatever a source file quotes (see the module's docstring).
+RADICALS: set[int] = char_range(0x2E80, 0x2EFF) | char_range(0x2F00, 0x2FDF)
+# The compatibility ideographs have code points above their unified twins', which win anyway.
+COMPATIBILITY: set[int] = char_range(0xF900, 0xFAFF) | char_range(0x2F800, 0x2FA1F)
+
+
+def radical_twins(font: TTFont) -> set[int]:
+    """The ideographs drawn with the same glyph as a radical code point."""
+    cmap = font.getBestCmap()
+    radical_glyphs = {glyph for cp, glyph in cmap.items() if cp in RADICALS}
+    return {
+        cp
+        for cp, glyph in cmap.items()
+        if glyph in radical_glyphs and cp not in RADICALS and cp not in COMPATIBILITY
+    }
+
+
 def source_files() -> Iterator[Path]:
     """Our own Python/TOML/Markdown files, honouring .gitignore when git is available.
 
@@ -189,6 +213,7 @@ def build(ttc_path: Path, out_path: Path, style: str, codepoints: set[int]) -> l
     """Write one weight; return the wanted code points the font has no glyph for."""
     font = load_sc_face(ttc_path)
     available = set(font.getBestCmap())
+    codepoints = (codepoints | radical_twins(font)) - RADICALS
 
     options = subset.Options()
     options.flavor = "woff2"
@@ -235,7 +260,7 @@ def main() -> None:
         out_path = OUT_DIR / out_name
         missing = build(ttc_path, out_path, style, codepoints)
         size = out_path.stat().st_size
-        kept = len(codepoints) - len(missing)
+        kept = len(TTFont(out_path).getBestCmap())
         rel = out_path.relative_to(REPO_ROOT)
         print(f"wrote {rel}: {kept} characters, {size:,} bytes ({size / 1024 / 1024:.2f} MiB)")
         # Gaps inside the Unicode blocks above are expected (unassigned or invisible code

@@ -2,7 +2,8 @@
 
 Each slide is checked where a projector shows it: no Streamlit chrome, the headline at least
 40 px, every chart label at least 20 px, nothing scrolling either way; the presenter's keys move
-the slides, ?auto advances them, ?theme=dark darkens them. Screenshots go to tests/screenshots/.
+the slides, ?auto advances them, ?theme=dark darkens them; a headline never breaks between a
+number and its unit. Screenshots go to tests/screenshots/.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ MEASURE = """() => {
         chrome: visible('[data-testid="stSidebar"]') || visible('[data-testid="stHeader"]')
             || visible('[data-testid="stToolbar"]'),
         background: getComputedStyle(document.querySelector('.stApp')).backgroundColor,
+        // A number and its unit drawn on two lines ("12" at a line's end, "家" on the next).
+        split: [...document.querySelectorAll('.labstudio-headline .labstudio-nowrap')]
+            .filter(s => s.getClientRects().length > 1).map(s => s.textContent),
     };
 }"""
 
@@ -115,6 +119,7 @@ def test_every_slide_reads_from_the_back_of_the_room(browser, server, size, them
         assert seen["sideways"] <= 1 and seen["downwards"] <= 1, (where, seen)
         assert seen["controlsBottom"] <= height, where  # the buttons are on screen
         assert not seen["chrome"], where
+        assert not seen["split"], (where, seen["split"])
         if theme == "dark":
             assert seen["background"] == "rgb(14, 17, 23)", where
         page.keyboard.press("ArrowRight")

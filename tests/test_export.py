@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
-from openpyxl import load_workbook
+import pytest
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
 
 from labstudio import cli, queries
-from labstudio.export import SUMMARY_HEADER, TITLE, dataframe_xlsx, export_workbook
+from labstudio.export import (
+    SUMMARY_HEADER,
+    TITLE,
+    Column,
+    dataframe_xlsx,
+    export_workbook,
+    row_height,
+    summary_sheet,
+    text_lines,
+    workbook_bytes,
+)
 from labstudio.filters import Filters
+from tests.office import to_pdf
 
 
 def workbook(data: bytes):
@@ -79,3 +93,110 @@ def test_the_cli_export_command(demo_template, tmp_path, capsys):
     assert code == 0
     rows = list(workbook(out.read_bytes())["附件2汇总表"].iter_rows(min_row=4, values_only=True))
     assert len(rows) == 22 and {r[6] for r in rows} == {"第三批"}
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "size", "lines"),
+    [
+        (None, 10, 10, 1),
+        (12345.5, 10, 10, 1),
+        ("创新成果宣传推广", 18, 11, 1),  # 8 characters fill most of 18 units at 11 pt
+        ("创新成果宣传推广", 12, 11, 2),
+        ("甲\n乙", 30, 10, 2),  # the line break the notice writes
+        ("国" * 30, 43, 10, 2),  # about 23 characters a line
+        ("国" * 20 + "\n" + "国" * 50, 43, 10, 4),
+        # Calibri shows 3 lines; breaking only at spaces may take one more, which is kept.
+        ("Promoting innovation results in the hospital", 18, 11, (3, 4)),
+    ],
+)
+def test_text_lines_counts_what_a_wrapped_cell_shows(text, width, size, lines):
+    low, high = lines if isinstance(lines, tuple) else (lines, lines)
+    assert low <= text_lines(text, width, size) <= high
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide(demo_con):
+    wb = workbook(export_workbook(demo_con.cursor(), Filters()))
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert "&P" in ws.oddFooter.center.text, ws.title
+    assert wb["附件2汇总表"].print_title_rows == "$3:$3"
+    assert all(wb[t].print_title_rows == "$1:$1" for t in ("年度考核", "称号撤销", "经费台账"))
+
+
+def test_rows_are_as_tall_as_their_wrapped_cells(demo_con):
+    ws = workbook(export_workbook(demo_con.cursor(), Filters()))["附件2汇总表"]
+    widths = [ws.column_dimensions[chr(65 + i)].width for i in range(len(SUMMARY_HEADER))]
+    assert ws.row_dimensions[3].height == row_height(2, 11)  # the two-line header
+    for row in ws.iter_rows(min_row=4):
+        lines = max(text_lines(c.value, w) for c, w in zip(row, widths, strict=True))
+        assert ws.row_dimensions[row[0].row].height == row_height(lines)
+        assert all(c.alignment.wrap_text for c in row)
+
+
+def test_added_columns_go_at_the_right_of_the_notice_columns():
+    rows = pd.DataFrame(
+        [
+            [
+                "青岛市市立医院",
+                "甲工作室\n张三",
+                "正高级",
+                "成果",
+                "荣誉",
+                "技术创新型",
+                "第三批",
+                "符合",
+            ]
+        ],
+        columns=[*SUMMARY_HEADER, "初审意见"],
+    )
+    wb = Workbook(write_only=True)
+    summary_sheet(wb, rows, [Column("初审意见", 30)], sheet="申报初审", title="申报汇总表")
+    ws = workbook(workbook_bytes(wb))["申报初审"]
+    assert [c.value for c in ws[3]] == [*SUMMARY_HEADER, "初审意见"]
+    assert ws["H4"].value == "符合" and ws.column_dimensions["H"].width == 30
+    assert "A2:H2" in {str(r) for r in ws.merged_cells.ranges}  # the title spans them all
+    assert ws.page_setup.fitToWidth == 1
+    with pytest.raises(ValueError, match="初审意见"):
+        summary_sheet(Workbook(write_only=True), rows, [])
+
+
+def test_libreoffice_prints_the_summary_as_a_commission_would_send_it(demo_con, tmp_path):
+    """Rendered by LibreOffice: A4 landscape, the table whole across each page, the title and
+    header on page 1, the header again on every page, numbered pages, each studio once."""
+    cur = demo_con.cursor()
+    # One studio's 主要创新成果 runs over several lines.
+    cur.execute(
+        "UPDATE studios SET achievements = repeat('获国家发明专利1项；', 12) WHERE studio_id = 1"
+    )
+    source = tmp_path / "附件2.xlsx"
+    source.write_bytes(export_workbook(cur, Filters()))
+    reader = PdfReader(to_pdf(source))
+    texts = [page.extract_text() for page in reader.pages]
+    summary = [t for t in texts if "附件2汇总表" in t]
+    studios = list(
+        workbook(source.read_bytes())["附件2汇总表"].iter_rows(min_row=4, values_only=True)
+    )
+    # Before: 10 pages of strips a third of the table wide. 60 studios make 5 pages now.
+    assert 1 <= len(summary) <= len(studios) // 10 + 1
+    assert texts[0] is summary[0] and "附件2" in texts[0] and TITLE in texts[0]
+    flat_headers = [h.replace("\n", "") for h in SUMMARY_HEADER]
+    for number, text in enumerate(summary, start=1):
+        flat = re.sub(r"\s", "", text)
+        assert all(h in flat for h in flat_headers), number  # every column on every page
+        assert f"附件2汇总表  第 {number} 页" in text
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    flat_summary = re.sub(r"\s", "", "".join(summary))
+    for _unit, studio_and_leader, *_ in studios:
+        studio = re.sub(r"\s", "", studio_and_leader)
+        assert flat_summary.count(studio) == 1, studio
+    # The detail sheets print the same way, numbered from their own first page.
+    assert any("年度考核  第 1 页" in t for t in texts)
+    assert any("经费台账  第 1 页" in t and "摘要" in t for t in texts)

@@ -205,7 +205,7 @@ def _payload_slides() -> list[deck.Slide]:
             "overview",
             HYPERLINK,
             "=1+1家工作室",
-            [("@SUM(A1)", "-5"), ("\t=1", "+1+1")],
+            [deck.Figure("@SUM(A1)", "-5"), deck.Figure("\t=1", "+1+1")],
             None,
             "＝注意",
         )

@@ -13,7 +13,8 @@ import time
 
 import streamlit as st
 
-from labstudio import deck, meeting
+from labstudio import deck, headlines, meeting
+from labstudio.charts import _text_width
 from labstudio.filters import Filters
 from labstudio.labels import label
 from labstudio.ui import components, data, state
@@ -47,6 +48,8 @@ _CSS = """
 .labstudio-figure-label {{ font-size: clamp(20px, 1.6vw, 28px); color: {muted}; }}
 .labstudio-figure-value {{ font-size: clamp(36px, 3.2vw, 54px); font-weight: 700;
     color: {accent}; line-height: 1.1; }}
+.labstudio-figure-change {{ font-size: clamp(16px, 1.2vw, 22px); color: {muted}; }}
+.labstudio-nowrap {{ white-space: nowrap; }}
 .labstudio-note {{ font-size: 20px; color: {muted}; margin: 0; }}
 .st-key-meeting_controls p, .st-key-meeting_controls span {{ color: {ink}; }}
 .st-key-meeting_controls button, .st-key-meeting_controls a {{ font-size: 18px;
@@ -107,6 +110,25 @@ def _escape(text: object) -> str:
     return html.escape(str(text))
 
 
+# A clause this wide or narrower (a Chinese character counts two) is kept on one line, so the
+# headline breaks after a comma rather than before "8家"; a longer one may break inside.
+CLAUSE_WIDTH = 30
+
+
+def _unbroken(text: str) -> str:
+    """Escaped text that breaks between clauses, and never between a number and its unit."""
+    out = []
+    for clause in headlines.clauses(text):
+        if _text_width(clause) <= CLAUSE_WIDTH:
+            out.append(f'<span class="labstudio-nowrap">{_escape(clause)}</span>')
+            continue
+        out += [
+            f'<span class="labstudio-nowrap">{_escape(piece)}</span>' if keep else _escape(piece)
+            for piece, keep in headlines.unbreakable_spans(clause)
+        ]
+    return "".join(out)
+
+
 def _show(items: list[deck.Slide], lang: str, chart_theme: str) -> None:
     index = st.session_state.get("meeting_slide", 0) % len(items)
     slide = items[index]
@@ -114,13 +136,19 @@ def _show(items: list[deck.Slide], lang: str, chart_theme: str) -> None:
     with st.container(key="meeting_stage"):
         st.html(
             f'<p class="labstudio-slide-title">{_escape(slide.title)} · {_escape(position)}</p>'
-            f'<p class="labstudio-headline">{_escape(slide.headline)}</p>'
+            f'<p class="labstudio-headline">{_unbroken(slide.headline)}</p>'
         )
         if slide.figures:
             cells = "".join(
-                f'<div><div class="labstudio-figure-label">{_escape(name)}</div>'
-                f'<div class="labstudio-figure-value">{_escape(value)}</div></div>'
-                for name, value in slide.figures
+                f'<div><div class="labstudio-figure-label">{_escape(figure.label)}</div>'
+                f'<div class="labstudio-figure-value">{_escape(figure.value)}</div>'
+                + (
+                    f'<div class="labstudio-figure-change">{_escape(figure.change)}</div>'
+                    if figure.change
+                    else ""
+                )
+                + "</div>"
+                for figure in slide.figures
             )
             st.html(f'<div class="labstudio-figures">{cells}</div>')
         if slide.note:
@@ -137,14 +165,12 @@ def _show(items: list[deck.Slide], lang: str, chart_theme: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def handout(db_path: str, filters: Filters, lang: str, kind: str) -> bytes:
-    """The deck for these filters; cached, since drawing its charts starts a Chromium (seconds).
+    """The deck for these filters (meeting.handout, as `python -m labstudio deck` makes it);
+    cached, since the PDF starts a Chromium (seconds).
 
     Cleared with every other cache after an import, like the slides it is made of.
     """
-    items = slides(db_path, filters, lang, "light")  # printed on white whatever the screen theme
-    if kind == "pdf":
-        return deck.pdf_deck(items)
-    return deck.pptx_deck(items, label("page.meeting", lang))
+    return meeting.handout(data.cursor(), filters, lang, kind)
 
 
 def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
@@ -172,19 +198,22 @@ def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
             icon=":material/dashboard:",
             query_params=filters.as_query() | ({"lang": "en"} if lang == "en" else {}),
         )
-        if deck.available():
-            # The handouts are made only when clicked: a deck costs a Chromium start.
-            for kind, mime, icon in HANDOUTS:
-                st.download_button(
-                    kind.upper(),
-                    lambda kind=kind: handout(data.db_key(), filters, lang, kind),
-                    file_name=f"{label('page.meeting', lang)}.{kind}",
-                    mime=mime,
-                    icon=icon,
-                    key=f"meeting_{kind}",
-                    on_click="ignore",
-                )
-        else:
+        # The handouts are made only when clicked: a PDF costs a Chromium start. The PPTX
+        # (native charts) needs no browser; the PDF does.
+        can_print = deck.available()
+        for kind, mime, icon in HANDOUTS:
+            if kind == "pdf" and not can_print:
+                continue
+            st.download_button(
+                kind.upper(),
+                lambda kind=kind: handout(data.db_key(), filters, lang, kind),
+                file_name=f"{label('page.meeting', lang)}.{kind}",
+                mime=mime,
+                icon=icon,
+                key=f"meeting_{kind}",
+                on_click="ignore",
+            )
+        if not can_print:
             st.caption(label("meeting.no_deck", lang))
         st.caption(label("meeting.keys", lang))
     # Space and a presenter's clicker (PageDown / PageUp) drive the slides too; these buttons
