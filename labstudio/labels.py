@@ -456,6 +456,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.sheet.revocations": ("称号撤销", "Revocations"),
     "v.sheet.ledger": ("经费台账", "Ledger"),
     # --- end of the dashboards block (issue 4) ---
+    # --- 申报初审 (issue 12) ---
+    "page.applications": ("申报初审", "Applications"),
+    "help.applications": (
+        "按通知条件初审各单位报来的附件2申报汇总表，记录单位推荐、委审核确认。",
+        "Screen the units' 附件2 application tables against the notice; record the decisions.",
+    ),
+    "screen.rule.leader_qualification": ("领衔人条件", "Leader qualification"),
+    "screen.rule.type_conditions": ("类型申报条件", "Type conditions"),
+    "screen.rule.honours_limit": ("荣誉限5项", "At most five honours"),
+    # --- end of the 申报初审 block (issue 12) ---
 }
 
 VALUES_EN: dict[str, str] = {
