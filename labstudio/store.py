@@ -602,10 +602,12 @@ def save_applications(
     sha256: Sequence[str],
     report: dict,
     user_name: str | None = None,
+    part_of: int | None = None,
 ) -> int:
     """Insert screened applications (APPLICATION_COLUMNS) as one history entry; inside
-    `db.write()`. Returns the entry's import id."""
-    import_id = next_import_id(cur)
+    `db.write()`. Returns the entry's import id. `part_of`: written as part of that entry
+    (the demo load) instead of an entry of their own."""
+    import_id = part_of if part_of is not None else next_import_id(cur)
     frame = rows[APPLICATION_COLUMNS].copy()
     frame["honours"] = frame["honours"].map(
         lambda h: list(h) if isinstance(h, list | tuple) else []
@@ -623,7 +625,8 @@ def save_applications(
         {"import_id": import_id},
     )
     cur.unregister("staged_applications")
-    _history_entry(cur, import_id, "screening", files, sha256, len(frame), report, user_name)
+    if part_of is None:
+        _history_entry(cur, import_id, "screening", files, sha256, len(frame), report, user_name)
     return import_id
 
 
@@ -636,11 +639,13 @@ def record_decision(
     user_name: str | None,
     description: str,
     studio: Staged | None = None,
+    part_of: int | None = None,
 ) -> int:
     """One decision on an application, as a history entry of its own; inside `db.write()`.
 
     With `studio` (委审核确认), the studio is written by the same entry, so rolling the
     decision back removes it again. The caller has checked the order of decisions.
+    `part_of`: written as part of that entry (the demo load), for a decision without a studio.
     """
     report = {"application_id": application_id, "decision": decision, "note": note}
     studio_id = None
@@ -661,6 +666,8 @@ def record_decision(
             "WHERE u.name = $unit AND s.name = $name",
             {"unit": row["unit"], "name": row["name"]},
         )[0]
+    elif part_of is not None:
+        import_id = part_of
     else:
         import_id = next_import_id(cur)
         _history_entry(cur, import_id, "decision", [description], [], 1, report, user_name)

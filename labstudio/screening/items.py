@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from labstudio.domain import _CN_DIGITS
 from labstudio.screening import rules as R
 
 # Between items: a line break, a semicolon, a full stop.
@@ -29,18 +30,7 @@ _AFTER_YEAR = re.compile(
     r"|\s*[-—~～至到]\s*(?P<to>(?:19|20)\d{2})(?!\d))"
 )
 _COUNT = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,2})\s*(?:项|件|个|篇)")
-_CN_NUMBERS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_NUMBERS = {**_CN_DIGITS, "两": 2}
 
 
 def fold(text: str) -> str:
