@@ -43,6 +43,7 @@ pages = [
     page("pages/revocations.py", "revocations", ":material/block:"),
     page("pages/funds.py", "funds", ":material/payments:"),
     page("pages/studios.py", "studios", ":material/badge:"),
+    page("pages/applications.py", "applications", ":material/assignment_turned_in:"),
     page("pages/meeting.py", "meeting", ":material/co_present:"),
 ]
 # Viewers get no import page at all: not in the navigation, and no page at its URL.

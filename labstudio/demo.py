@@ -465,7 +465,7 @@ def fourth_batch():
             type=type_,
             type_written=None,
             batch=FOURTH_BATCH,
-            batch_from="演示数据（第四批）",
+            batch_from="演示数据",
             achievements=achievements,
             honours=split_honours(honours) or [],
         )

@@ -43,6 +43,10 @@ SUMMARY_HEADER: tuple[str, ...] = (
     "批次",
 )
 SUMMARY_WIDTHS = (26, 30, 14, 48, 40, 14, 10)
+# Issue 12: beside the notice's columns, whether the leader's honours on record meet 二(二)
+# (labstudio.screening), so the studios whose leaders the notice would not admit today stand out.
+LEADER_COLUMN = "领衔人条件（二(二)）"
+LEADER_WIDTH = 40
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -179,6 +183,8 @@ def summary_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
         ORDER BY u.name, s.name
         """,
     )
+    from labstudio.screening.check import leader_opinion
+
     return pd.DataFrame(
         {
             SUMMARY_HEADER[0]: df["unit"],
@@ -191,6 +197,9 @@ def summary_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
             SUMMARY_HEADER[4]: ["\n".join(h) if h is not None else "" for h in df["honours"]],
             SUMMARY_HEADER[5]: [t if isinstance(t, str) else UNTYPED for t in df["type"]],
             SUMMARY_HEADER[6]: [batch_label(int(b)) if not pd.isna(b) else "" for b in df["batch"]],
+            LEADER_COLUMN: [
+                leader_opinion(h, t) for h, t in zip(df["honours"], df["leader_title"], strict=True)
+            ],
         }
     )
 
@@ -237,10 +246,13 @@ def detail_frames(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str,
     return {"年度考核": assessments, "称号撤销": revocations, "经费台账": ledger}
 
 
-def _summary_sheet(wb: Workbook, rows: pd.DataFrame) -> None:
+def _summary_sheet(
+    wb: Workbook, rows: pd.DataFrame, widths: Sequence[int] = (*SUMMARY_WIDTHS, LEADER_WIDTH)
+) -> None:
+    """The 附件2 table: the notice's columns, then any added at the right (rows' own header)."""
     ws = wb.create_sheet("附件2汇总表")
-    _widths(ws, SUMMARY_WIDTHS)
-    last = get_column_letter(len(SUMMARY_HEADER))
+    _widths(ws, widths)
+    last = get_column_letter(len(rows.columns))
     ws.merged_cells.add(f"A2:{last}2")
     ws.freeze_panes = "A4"
     ws.append(_row(ws, [ATTACHMENT], {"font": Font(name=_FONT, size=12)}))
@@ -252,10 +264,17 @@ def _summary_sheet(wb: Workbook, rows: pd.DataFrame) -> None:
         "alignment": _CENTRE,
         "border": _BORDER,
     }
-    ws.append(_row(ws, SUMMARY_HEADER, header_style))
+    ws.append(_row(ws, rows.columns, header_style))
     cell_style = {"font": Font(name=_FONT, size=10), "alignment": _WRAP, "border": _BORDER}
     for values in rows.itertuples(index=False, name=None):
         ws.append(_row(ws, values, cell_style))
+
+
+def attachment2_workbook(rows: pd.DataFrame, widths: Sequence[int]) -> bytes:
+    """Only the 附件2 sheet, for rows laid out as `summary_rows` (a batch of applications)."""
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb, rows, widths)
+    return _save(wb)
 
 
 def export_workbook(cur: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:

@@ -8,7 +8,13 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from labstudio import cli, queries
-from labstudio.export import SUMMARY_HEADER, TITLE, dataframe_xlsx, export_workbook
+from labstudio.export import (
+    LEADER_COLUMN,
+    SUMMARY_HEADER,
+    TITLE,
+    dataframe_xlsx,
+    export_workbook,
+)
 from labstudio.filters import Filters
 
 
@@ -23,7 +29,7 @@ def test_the_summary_sheet_is_laid_out_as_the_notice(demo_con):
     ws = wb["附件2汇总表"]
     assert ws["A1"].value == "附件2"
     assert ws["A2"].value == TITLE
-    assert tuple(c.value for c in ws[3]) == SUMMARY_HEADER
+    assert tuple(c.value for c in ws[3]) == (*SUMMARY_HEADER, LEADER_COLUMN)
     assert SUMMARY_HEADER[1] == "创新工作室\n领衔人"
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == queries.summary(cur, Filters())["studios"]["total"]
@@ -79,3 +85,18 @@ def test_the_cli_export_command(demo_template, tmp_path, capsys):
     assert code == 0
     rows = list(workbook(out.read_bytes())["附件2汇总表"].iter_rows(min_row=4, values_only=True))
     assert len(rows) == 22 and {r[6] for r in rows} == {"第三批"}
+
+
+def test_the_summary_says_whether_each_leader_meets_the_notice(demo_con):
+    """Issue 12: the leader's honours on record against 二(二), beside the notice's columns."""
+    cur = demo_con.cursor()
+    cur.execute(
+        "UPDATE studios SET honours = ['青岛市优秀共产党员'], leader_title = '副高级' "
+        "WHERE studio_id = 1"
+    )
+    ws = workbook(export_workbook(cur, Filters()))["附件2汇总表"]
+    opinions = {r[1].split("\n")[0]: r[7] for r in ws.iter_rows(min_row=4, values_only=True)}
+    name = cur.execute("SELECT name FROM studios WHERE studio_id = 1").fetchall()[0][0]
+    assert opinions[name].startswith("不符合：")
+    assert "青岛市优秀共产党员" in opinions[name]
+    assert {o.split("：")[0] for o in opinions.values()} <= {"符合", "不符合", "需人工核实"}

@@ -369,3 +369,38 @@ def test_the_demo_holds_a_fourth_batch_of_every_type_and_verdict(demo_con):
     assert decisions == {None, records.RECOMMENDED, records.DECLINED}
     # Part of the demo's one history entry: rolling the demo back removes them too.
     assert [e["action"] for e in store.history(demo_con.cursor())] == ["demo"]
+
+
+def test_a_studio_profile_says_whether_its_leader_meets_the_notice(demo_con):
+    from labstudio.views import studios as studios_view
+
+    cur = demo_con.cursor()
+    cur.execute(
+        "UPDATE studios SET honours = ['青岛市三八红旗手'], leader_title = '副主任医师' "
+        "WHERE studio_id = 2"
+    )
+    rule = studios_view.profile_page(cur, 2).extra["leader_rule"]
+    assert rule["verdict"] == "不符合"
+    assert "青岛市三八红旗手" in rule["text"] and "二(二)" in rule["text"]
+    english = studios_view.profile_page(cur, 2, "en").extra["leader_rule"]
+    assert english["text"].startswith("Leader qualification") and "Does not meet" in english["text"]
+
+
+def test_the_batch_export_is_the_annex_2_table_with_an_opinion_column(demo_con):
+    import io
+
+    from openpyxl import load_workbook
+
+    from labstudio.export import SUMMARY_HEADER, TITLE
+    from labstudio.views import applications as view_model
+
+    applications = records.saved_applications(demo_con.cursor(), demo.FOURTH_BATCH)
+    ws = load_workbook(io.BytesIO(view_model.batch_workbook(applications)))["附件2汇总表"]
+    assert ws["A1"].value == "附件2" and ws["A2"].value == TITLE
+    assert tuple(c.value for c in ws[3]) == (*SUMMARY_HEADER, "初审意见")
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 20
+    opinions = {r[1].split("\n")[0]: r[7] for r in rows}
+    assert opinions["周涛疼痛微创创新工作室"].startswith("不符合。")
+    assert "领衔人条件（二(二)）符合" in opinions["周涛疼痛微创创新工作室"]
+    assert "决定：不予确认" in opinions["马丽内镜诊疗创新工作室"]

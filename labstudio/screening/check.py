@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from labstudio.domain import MAX_HONOURS, TYPES
 from labstudio.screening import rules as R
@@ -403,3 +404,17 @@ def screen(
         verdict=overall(leader.verdict, conditions.verdict),
         for_the_reviewer=for_the_reviewer(type_, results),
     )
+
+
+@lru_cache(maxsize=4096)
+def _leader_opinion(honours: tuple[str, ...], leader_title: str | None) -> str:
+    result = leader_qualification(list(honours), leader_title)
+    return f"{result.verdict}：{result.note}"
+
+
+def leader_opinion(honours: object, leader_title: object) -> str:
+    """二(二) for a studio on record, in one line ("符合：领衔人为市级以上劳模")."""
+    # A list, or the array a DuckDB VARCHAR[] comes back as; the column is never NULL.
+    listed = tuple(str(h) for h in honours) if honours is not None else ()
+    title = leader_title if isinstance(leader_title, str) else None
+    return _leader_opinion(listed, title)

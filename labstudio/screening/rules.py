@@ -85,6 +85,7 @@ class LevelWord:
     level: str | None
     priority: int  # between words that end at the same place, the higher priority wins
     note: str = ""
+    shown: str = ""  # the words as the rules table shows them, where `pattern` is not plain
 
 
 # The level of an item is read from the word of this table that ends nearest before the
@@ -93,20 +94,48 @@ LEVEL_WORDS: tuple[LevelWord, ...] = (
     LevelWord("全国|国家级|国家|国务院|中华人民共和国|中国|中华", "国家", 3),
     LevelWord("北京市|上海市|天津市|重庆市", "省", 5, "直辖市与省同级"),
     LevelWord("山东省|省级|齐鲁", "省", 3),
-    LevelWord(r"(?:^|(?<=[年获得度于评、，,\s]))省", "省", 2),
-    LevelWord(r"[\u4e00-\u9fa5]{2}省", "省", 1),
-    LevelWord(f"(?:{_SHANDONG_CITIES})市?", "市", 3),
-    LevelWord(r"市级|(?:^|(?<=[年获得度于评、，,\s]))市", "市", 2),
-    LevelWord(f"{_QINGDAO_COUNTIES}|区级|县级", "区县", 4, "青岛市辖区、县级市"),
-    LevelWord(f"[\u4e00-\u9fa5]{{1,3}}(?:区|县)(?={_AFTER_PLACE})", "区县", 1),
+    LevelWord(
+        r"(?:^|(?<=[年获得度于评、，,\s]))省", "省", 2, shown="省（单写，如“获省科技进步奖”）"
+    ),
+    LevelWord(r"[\u4e00-\u9fa5]{2}省", "省", 1, shown="其他“某某省”"),
+    LevelWord(
+        f"(?:{_SHANDONG_CITIES})市?",
+        "市",
+        3,
+        "山东省16个地级市",
+        _SHANDONG_CITIES.replace("|", "、"),
+    ),
+    LevelWord(
+        r"市级|(?:^|(?<=[年获得度于评、，,\s]))市", "市", 2, shown="市级、市（单写，如“市劳模”）"
+    ),
+    LevelWord(
+        f"{_QINGDAO_COUNTIES}|区级|县级",
+        "区县",
+        4,
+        "青岛市辖区、县级市",
+        f"{_QINGDAO_COUNTIES.replace('|', '、')}、区级、县级",
+    ),
+    LevelWord(
+        f"[\u4e00-\u9fa5]{{1,3}}(?:区|县)(?={_AFTER_PLACE})",
+        "区县",
+        1,
+        shown="其他“某某区”“某某县”后接政府、科技、卫生、总工会等",
+    ),
     LevelWord(
         f"[\u4e00-\u9fa5]{{2}}市(?={_AFTER_PLACE})",
         None,
         0,
         "规则表不认识这个市名：地级市（市级）还是县级市（区县级）需人工核实",
+        "其他“某某市”后接政府、科技、卫生、总工会等",
     ),
     # "医院管理" names a field of work, not who gave the award.
-    LevelWord("院级|院内|本院|医院(?!管理|协会)|医学院|院长奖|科室|本单位|单位内", "院", 3),
+    LevelWord(
+        "院级|院内|本院|医院(?!管理|协会)|医学院|院长奖|科室|本单位|单位内",
+        "院",
+        3,
+        "“医院管理”“医院协会”里的“医院”不算",
+        "院级、院内、本院、医院、医学院、院长奖、科室、本单位、单位内",
+    ),
 )
 
 # ---------------------------------------------------------------------------- ranks
@@ -263,6 +292,7 @@ SENIOR_TITLE = Term(
     "leader",
     outcome=PERSON,
     reason="职称为正高级；通知要求“优秀的”正高级专业技术人员，是否优秀只有评审能判断",
+    shown="正高级、正高、主任医师、主任护师、主任药师、主任技师、教授、研究员（前面不带“副”）",
 )
 
 # 三(一)1 and 三(三)4: what an achievement item is. The first term whose words occur in the
@@ -298,6 +328,7 @@ ACHIEVEMENT_TERMS: tuple[Term, ...] = (
         outcome=PERSON,
         in_window=True,
         reason="国外专利不是国家发明专利，是否认可需人工判断",
+        shown="PCT、国际……专利、美国……专利、欧洲……专利、日本……专利、国外……专利",
     ),
     Term(
         "utility_patent",
@@ -452,4 +483,24 @@ def rules_table() -> list[dict[str, str]]:
                 "说明": term.reason,
             }
         )
+    return rows
+
+
+def levels_table() -> list[dict[str, str]]:
+    """The words levels are read from, and the ranks, for the page and the README."""
+    rows = [
+        {
+            "级别": word.level or "需人工核实",
+            "识别用语": word.shown or word.pattern.replace("|", "、"),
+            "说明": word.note,
+        }
+        for word in LEVEL_WORDS
+    ]
+    rows.append(
+        {
+            "级别": "等次",
+            "识别用语": "特等奖、一等奖、二等奖、三等奖；优秀奖、鼓励奖、提名奖（低于三等）",
+            "说明": f"无法与二等比较的写法（{UNPLACED_RANKS.replace('|', '、')}）需人工核实",
+        }
+    )
     return rows
