@@ -22,6 +22,7 @@ PAGE = "applications"
 VERDICT_CLASS = {R.MEETS: "meets", R.CHECK: "check", R.FAILS: "fails"}
 VERDICT_ICON = {R.MEETS: "✓", R.CHECK: "?", R.FAILS: "✗"}
 MARK_CLASS = {R.COUNTS: "meets", R.PERSON: "check", R.NO: "fails"}
+COLON = {"zh": "：", "en": ": "}
 
 # The checklist's own look: a verdict colour per rule (with its sign, not colour alone) and the
 # evidence marked in the applicant's words.
@@ -211,7 +212,8 @@ def _batch(applications: list[dict], lang: str, page: str, *, saved: bool) -> No
             label("a.overall", lang, verdict=item["verdict_label"])
             + "  \n"
             + "  \n".join(
-                f"{name}：{charts_ui._markdown_safe(value)}" for name, value in item["facts"]
+                f"{name}{COLON[lang]}{charts_ui._markdown_safe(value)}"
+                for name, value in item["facts"]
             )
         )
         st.html(_checklist_html(item, lang))

@@ -288,6 +288,8 @@ def opinion(application: dict) -> str:
     screening = application["screening"]
     parts = [f"{application['verdict']}。"]
     for rule in screening["rules"]:
+        if rule["rule"] == R.HONOURS_LIMIT and rule["verdict"] != R.FAILS:
+            continue  # only a form over the limit is worth a line on paper
         name = R.RULE_NAMES[rule["rule"]]
         parts.append(f"{name}（{rule['section']}）{rule['verdict']}：{rule['note']}。")
     if application.get("decision"):
