@@ -214,30 +214,11 @@ def test_cli_json_has_the_shape_cli_md_fixes(tmp_path, capsys):
 
 def test_cli_save_then_rollback(tmp_path, capsys):
     path, database = _xlsx(tmp_path), str(tmp_path / "x.duckdb")
-    code, report = run(
-        capsys,
-        "screen",
-        str(path),
-        "--applied-on",
-        "2022-05-20",
-        "--db",
-        database,
-        "--save",
-        "--json",
-    )
+    save = ("screen", str(path), "--applied-on", "2022-05-20", "--db", database, "--save", "--json")
+    code, report = run(capsys, *save)
     assert code == 0 and report["status"] == "saved" and report["import_id"] == 1
     # The same applications again: refused, nothing written twice.
-    code, again = run(
-        capsys,
-        "screen",
-        str(path),
-        "--applied-on",
-        "2022-05-20",
-        "--db",
-        database,
-        "--save",
-        "--json",
-    )
+    code, again = run(capsys, *save)
     assert code == 1 and "已经保存过" in again["errors"][0]["message"]
     assert main(["rollback", "1", "--db", database]) == 0
     con = db.open_database(database)

@@ -14,7 +14,7 @@ from labstudio.kpis import Card
 from labstudio.labels import label
 from labstudio.screening import ScreeningOutcome, records, screen_files
 from labstudio.screening import rules as R
-from labstudio.ui import charts_ui, components, data, signin
+from labstudio.ui import charts_ui, components, data, importing, signin
 from labstudio.views import applications as view_model
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -285,16 +285,8 @@ def _messages(outcome: ScreeningOutcome, lang: str) -> None:
         if not messages:
             continue
         show(label(f"a.has_{severity}", lang, count=len(messages)), icon=icon)
-        frame = pd.DataFrame(
-            {
-                label("import.col.file", lang): [m.file for m in messages],
-                label("import.col.sheet", lang): [m.sheet for m in messages],
-                label("import.col.row", lang): [m.row for m in messages],
-                label("import.col.column", lang): [m.column for m in messages],
-                label("import.col.message", lang): [m.message for m in messages],
-            }
-        )
-        charts_ui.short_list(frame, lang)
+        # The import page's list: whole and wrapped, the rest one click away.
+        importing._messages(messages, lang, f"applications_{severity}")
 
 
 def _upload_tab(lang: str) -> None:

@@ -94,53 +94,36 @@ def batch_page(applications: list[dict], lang: str = "zh") -> PageView:
     by_type = counts("type")
     order = {t: i for i, t in enumerate(("技术创新型", "服务创新型", "管理创新型", UNTYPED))}
     by_type = by_type.sort_values("type", key=lambda s: s.map(order), kind="stable")
-    title = label("a.chart.by_unit", lang)
-    view.panels.append(
-        Panel(
-            key="by_unit",
+
+    def chart(key: str, data: pd.DataFrame, category: str, **options) -> Panel:
+        """One panel of verdicts per `category` (unit or type), with its data as a table."""
+        title = label(f"a.chart.{key}", lang)
+        names = options.get("category_label")
+        return Panel(
+            key=key,
             title=title,
             figure=charts.verdicts_by(
-                by_unit,
-                category="unit",
+                data,
+                category=category,
                 title=title,
-                category_title=label("v.col.unit", lang),
+                category_title=label(f"v.col.{category}", lang),
                 value_title=label("a.axis.applications", lang),
                 unit=label("a.unit.applications", lang),
                 verdict_label=verdict_name,
-                horizontal=True,
                 empty_message=label("a.none", lang),
+                **options,
             ),
             table=table(
-                by_unit,
-                {"unit": "v.col.unit", "verdict": "a.col.verdict", "count": "a.col.count"},
+                data,
+                {category: f"v.col.{category}", "verdict": "a.col.verdict", "count": "a.col.count"},
                 lang,
-                translate={"verdict": verdict_name},
+                translate={"verdict": verdict_name, **({category: names} if names else {})},
             ),
         )
-    )
-    title = label("a.chart.by_type", lang)
+
+    view.panels.append(chart("by_unit", by_unit, "unit", horizontal=True))
     view.panels.append(
-        Panel(
-            key="by_type",
-            title=title,
-            figure=charts.verdicts_by(
-                by_type,
-                category="type",
-                title=title,
-                category_title=label("v.col.type", lang),
-                value_title=label("a.axis.applications", lang),
-                unit=label("a.unit.applications", lang),
-                verdict_label=verdict_name,
-                category_label=lambda t: labels.value(t, lang),
-                empty_message=label("a.none", lang),
-            ),
-            table=table(
-                by_type,
-                {"type": "v.col.type", "verdict": "a.col.verdict", "count": "a.col.count"},
-                lang,
-                translate={"type": lambda t: labels.value(t, lang), "verdict": verdict_name},
-            ),
-        )
+        chart("by_type", by_type, "type", category_label=lambda t: labels.value(t, lang))
     )
     view.panels.append(
         Panel(
