@@ -250,13 +250,17 @@ def cmd_screen(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
         return _screen_usage_error(args, f"找不到文件：{'、'.join(missing)}。请检查路径。")
-    busy = None
-    try:
-        con = _connect(args)
-    except db.DatabaseBusy as exc:
-        if args.save:
-            raise
-        con, busy = None, exc  # screening alone reads the database only to point out known studios
+    busy = con = None
+    path = args.db if args.db is not None else db.default_db_path()
+    # Screening alone only reads the database (to point out studios already under management):
+    # no file is created for it, and a file the dashboard holds is no reason to stop.
+    if args.save or Path(path).exists():
+        try:
+            con = _connect(args)
+        except db.DatabaseBusy as exc:
+            if args.save:
+                raise
+            busy = exc
     outcome = screen_files(con, list(args.files), applied_on=applied_on, batch=batch)
     if busy is not None:
         outcome.warnings.append(

@@ -532,7 +532,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "还没有保存的申报。分析员可在“上传初审”上传各单位报来的附件2汇总表，初审后保存。",
         "No saved applications yet. An analyst uploads the units' 附件2 tables under Upload and screen.",
     ),
-    "a.batch_option": ("{batch}", "{batch}"),
     "a.batch_select": ("申报批次", "Batch of applications"),
     "a.export": ("导出附件2（含初审意见）", "附件2 with screening opinions"),
     "a.export_help": (
@@ -566,7 +565,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Screened on upload; nothing is written until you save.",
     ),
     "a.screening": ("正在初审…", "Screening…"),
-    "a.window": ("{window}", "{window}"),
     "a.save": ("保存这批申报", "Save these applications"),
     "a.saved": (
         "已保存 {count} 份申报（导入历史 #{id}），可在“批次初审”查看并记录决定。",

@@ -206,10 +206,8 @@ def test_cli_json_has_the_shape_cli_md_fixes(tmp_path, capsys):
     assert rules["type_conditions"]["evidence"] == ["2021年获青岛市科技进步二等奖（排名第一）"]
     assert all(set(r) >= {"rule", "verdict", "evidence", "note"} for r in first["rules"])
     assert any(line.startswith("三(一)3") for line in first["for_the_reviewer"])
-    # Nothing was written without --save.
-    con = db.open_database(tmp_path / "x.duckdb")
-    assert con.execute("SELECT count(*) FROM applications").fetchall() == [(0,)]
-    con.close()
+    # Nothing was written without --save: not even a database file.
+    assert not (tmp_path / "x.duckdb").exists()
 
 
 def test_cli_save_then_rollback(tmp_path, capsys):
@@ -385,3 +383,31 @@ def test_the_batch_export_is_the_annex_2_table_with_an_opinion_column(demo_con):
     assert opinions["周涛疼痛微创创新工作室"].startswith("不符合。")
     assert "领衔人条件（二(二)）符合" in opinions["周涛疼痛微创创新工作室"]
     assert "决定：不予确认" in opinions["马丽内镜诊疗创新工作室"]
+
+
+def test_screening_goes_on_while_the_dashboard_holds_the_database(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    database = tmp_path / "held.duckdb"
+    db.open_database(database).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys; c=duckdb.connect({str(database)!r}); print('ok', flush=True); "
+            "sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        args = ("screen", str(_xlsx(tmp_path)), "--applied-on", "2022-05-20", "--db", str(database))
+        code, report = run(capsys, *args, "--json")
+        assert code == 0 and len(report["applications"]) == 3
+        assert any("正被另一个程序占用" in w["message"] for w in report["warnings"])
+        assert main([*args, "--save"]) == 3  # saving needs the database itself
+    finally:
+        holder.communicate("")

@@ -235,7 +235,7 @@ def _saved_tab(lang: str) -> None:
         batch = st.selectbox(
             label("a.batch_select", lang),
             batches,
-            format_func=lambda b: label("a.batch_option", lang, batch=_batch_name(b, lang)),
+            format_func=lambda b: _batch_name(b, lang),
             key="applications_batch",
         )
         applications = view_model.saved(cur, batch)
@@ -323,7 +323,7 @@ def _upload_tab(lang: str) -> None:
     uploads = [(f.name, f.getvalue()) for f in files]
     with st.spinner(label("a.screening", lang)):
         outcome = _screened(uploads, applied_on, int(batch) if batch else None)
-    st.caption(label("a.window", lang, window=_window(outcome.applied_on)))
+    st.caption(_window(outcome.applied_on))
     _messages(outcome, lang)
     if outcome.applications:
         _batch(view_model.unsaved(outcome), lang, "applications_upload", saved=False)
