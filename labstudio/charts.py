@@ -1076,3 +1076,59 @@ def grades_compared(
     fig.update_xaxes(title={"text": grade_title}, type="category")
     fig.update_yaxes(title={"text": value_title}, **_count_ticks(df["count"].max()))
     return fig
+
+
+# ---------------------------------------------------------------------------- 申报初审 (issue 12)
+
+# Verdicts of a screening: bluish green, orange, vermillion (Okabe–Ito), each also said in words.
+VERDICT_COLOURS: dict[str, str] = {"符合": "#009E73", "需人工核实": "#E69F00", "不符合": "#D55E00"}
+
+
+def verdicts_by(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    title: str,
+    category_title: str,
+    value_title: str,
+    unit: str,
+    verdict_label: Labeller = _identity,
+    category_label: Labeller = _identity,
+    horizontal: bool = False,
+    empty_message: str = "",
+) -> go.Figure:
+    """Applications per category, one stacked segment per verdict (columns `category`,
+    "verdict", "count"), in the order 符合, 需人工核实, 不符合."""
+    if df.empty or df["count"].sum() == 0:
+        return empty_figure(title, empty_message)
+    categories = list(dict.fromkeys(df[category]))
+    labels = [category_label(c) for c in categories]
+    fig = _figure(title, _bar_height(len(categories), horizontal, base=320))
+    for verdict, colour in VERDICT_COLOURS.items():
+        counts = df[df["verdict"] == verdict].groupby(category, sort=False)["count"].sum()
+        if counts.empty:
+            continue
+        values = [float(counts.get(c, 0)) for c in categories]
+        name = verdict_label(verdict)
+        axis = "%{y}" if horizontal else "%{x}"
+        number = "%{x:,}" if horizontal else "%{y:,}"
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=values if horizontal else labels,
+                y=labels if horizontal else values,
+                orientation="h" if horizontal else "v",
+                marker={"color": colour},
+                hovertemplate=f"<b>{axis}</b><br>{name}{_colon(name)}{number} {unit}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    tallest = df.groupby(category)["count"].sum().max()
+    count_axis = {"title": {"text": value_title}, **_count_ticks(tallest)}
+    if horizontal:
+        fig.update_xaxes(**count_axis)
+        fig.update_yaxes(title={"text": category_title}, autorange="reversed")
+    else:
+        fig.update_xaxes(title={"text": category_title}, type="category", **_wrapped_ticks(labels))
+        fig.update_yaxes(**count_axis)
+    return fig

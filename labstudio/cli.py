@@ -81,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(sub)
     sub.add_argument("--json", action="store_true")
 
+    sub = command("screen", "申报初审：按通知条件检查各单位报来的附件2汇总表")
+    sub.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    sub.add_argument(
+        "--applied-on", help="申报日期，例如 2022-05-20（默认今天）；“申报前3年内”由此往前数"
+    )
+    sub.add_argument("--batch", help="这批申报的批次：4 或 第四批（表中有批次列时以表为准）")
+    sub.add_argument("--save", action="store_true", help="把申报和初审结果保存到数据库")
+    sub.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
     sub = command("export", "按筛选条件导出附件2汇总表（xlsx）")
     sub.add_argument("out", type=Path, metavar="OUT.xlsx")
     _add_filters(sub)
@@ -182,6 +191,11 @@ def _print_import(report: dict) -> None:
                 f"按标准拨款 {default['value']:,.0f} 元计算经费（没有拨款记录）的工作室 "
                 f"{default['count']} 家：{names}{more}（--json 列出全部）"
             )
+    _print_messages(report)
+
+
+def _print_messages(report: dict) -> None:
+    """Errors and warnings on stderr, each with the file, sheet, row and column it is about."""
     for severity, items in (("错误", report["errors"]), ("提示", report["warnings"])):
         for item in items:
             where = "，".join(
@@ -251,6 +265,94 @@ def cmd_summary(args: argparse.Namespace) -> int:
         f"不允许的支出 {f['prohibited']:,.2f} 元，超支工作室 {f['studios_over_budget']} 家"
     )
     return 0
+
+
+def _screen_usage_error(args: argparse.Namespace, message: str) -> int:
+    if args.json:
+        error = {"file": None, "sheet": None, "row": None, "column": None, "message": message}
+        _print_json({"applied_on": None, "applications": [], "errors": [error], "warnings": []})
+    else:
+        print(message, file=sys.stderr)
+    return 2
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from labstudio.domain import parse_batch
+    from labstudio.importer.validate import Message
+    from labstudio.importer.values import parse_date
+    from labstudio.screening import records, screen_files
+
+    applied_on = None
+    if args.applied_on is not None:
+        try:
+            applied_on = parse_date(args.applied_on)
+        except ValueError:
+            applied_on = None
+        if applied_on is None:
+            return _screen_usage_error(
+                args, f"无法识别的申报日期“{args.applied_on}”。请写成 2022-05-20 这样的日期。"
+            )
+    batch = None
+    if args.batch is not None:
+        batch = parse_batch(args.batch)
+        if batch is None:
+            return _screen_usage_error(args, f"无法识别的批次“{args.batch}”。请写 4 或 第四批。")
+    missing = [str(p) for p in args.files if not p.is_file()]
+    if missing:
+        return _screen_usage_error(args, f"找不到文件：{'、'.join(missing)}。请检查路径。")
+    busy = con = None
+    path = args.db if args.db is not None else db.default_db_path()
+    # Screening alone only reads the database (to point out studios already under management):
+    # no file is created for it, and a file the dashboard holds is no reason to stop.
+    if args.save or Path(path).exists():
+        try:
+            con = _connect(args)
+        except db.DatabaseBusy as exc:
+            if args.save:
+                raise
+            busy = exc
+    outcome = screen_files(con, list(args.files), applied_on=applied_on, batch=batch)
+    if busy is not None:
+        outcome.warnings.append(
+            Message("", "", None, None, f"{busy} 这次初审没有核对已有的工作室。")
+        )
+    if args.save and outcome.exit_code == 0:
+        try:
+            outcome.import_id = records.save(con, outcome)
+            outcome.status = "saved"
+        except records.RecordError as exc:
+            outcome.errors.append(Message("", "", None, None, str(exc)))
+            outcome.status, outcome.exit_code = "rejected", 1
+    report = outcome.as_json()
+    if args.json:
+        _print_json(report)
+    else:
+        _print_screening(report)
+    return outcome.exit_code
+
+
+def _print_screening(report: dict) -> None:
+    print(f"申报日期 {report['applied_on']}（申报前3年内由此往前数）")
+    for a in report["applications"]:
+        leader = f"（{a['leader']}）" if a["leader"] else ""
+        print(
+            f"{a['file']} {a['sheet']} 第{a['row']}行  {a['unit']} {a['studio']}{leader}  "
+            f"{a['type'] or '类型未填'}：{a['verdict']}"
+        )
+        for rule in a["rules"]:
+            # A 符合 note names what counted; the others quote their items themselves.
+            quoted = (
+                "；".join(f"“{e}”" for e in rule["evidence"]) if rule["verdict"] == "符合" else ""
+            )
+            print(
+                f"    {rule['section']} {label('screen.rule.' + rule['rule'])}：{rule['verdict']}"
+                f"  {rule['note']}" + (f"  依据：{quoted}" if quoted else "")
+            )
+    counts = "，".join(f"{k} {v}" for k, v in report["counts"].items())
+    print(f"共 {len(report['applications'])} 份申报：{counts}")
+    if report.get("import_id"):
+        print(f"已保存（导入编号 #{report['import_id']}），可用 rollback 撤销。")
+    _print_messages(report)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -326,6 +428,7 @@ COMMANDS = {
     "history": cmd_history,
     "rollback": cmd_rollback,
     "summary": cmd_summary,
+    "screen": cmd_screen,
     "export": cmd_export,
     "deck": cmd_deck,
     "demo": cmd_demo,

@@ -16,12 +16,82 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v1_applications(cur: duckdb.DuckDBPyConnection) -> None:
+    """Version 1 → 2: applications and their decisions (申报初审, issue 12).
+
+    The statements are frozen here as they were for version 2 (schema.sql moves on; a step
+    never does). DuckDB cannot alter a CHECK constraint, so `imports` is rebuilt with the two
+    new actions, its rows and its column order unchanged.
+    """
+    cur.execute(
+        """
+        CREATE TABLE imports_v2 (
+            import_id        INTEGER PRIMARY KEY,
+            happened_at      TIMESTAMP NOT NULL,
+            action           VARCHAR NOT NULL
+                             CHECK (action IN ('import', 'demo', 'rollback', 'screening', 'decision')),
+            files            VARCHAR[] NOT NULL,
+            sha256           VARCHAR[] NOT NULL,
+            status           VARCHAR NOT NULL CHECK (status IN ('committed', 'rolled_back', 'rollback')),
+            row_count        INTEGER NOT NULL DEFAULT 0,
+            inserted         INTEGER NOT NULL DEFAULT 0,
+            updated          INTEGER NOT NULL DEFAULT 0,
+            unchanged        INTEGER NOT NULL DEFAULT 0,
+            target_import_id INTEGER,
+            user_name        VARCHAR,
+            report           JSON
+        )
+        """
+    )
+    cur.execute("INSERT INTO imports_v2 SELECT * FROM imports")
+    cur.execute("DROP TABLE imports")
+    cur.execute("ALTER TABLE imports_v2 RENAME TO imports")
+    cur.execute("CREATE SEQUENCE application_id_seq START 1")
+    cur.execute("CREATE SEQUENCE decision_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE applications (
+            application_id INTEGER PRIMARY KEY,
+            batch          INTEGER CHECK (batch > 0),
+            batch_from     VARCHAR,
+            unit           VARCHAR NOT NULL,
+            studio         VARCHAR NOT NULL,
+            leader         VARCHAR,
+            leader_title   VARCHAR,
+            type           VARCHAR CHECK (type IN ('技术创新型', '服务创新型', '管理创新型')),
+            achievements   VARCHAR,
+            honours        VARCHAR[] NOT NULL DEFAULT [],
+            applied_on     DATE NOT NULL,
+            source_file    VARCHAR,
+            source_sheet   VARCHAR,
+            source_row     INTEGER,
+            verdict        VARCHAR NOT NULL CHECK (verdict IN ('符合', '不符合', '需人工核实')),
+            screening      JSON NOT NULL,
+            import_id      INTEGER NOT NULL
+        )
+        """
+    )
+    cur.execute(
+        """
+        CREATE TABLE application_decisions (
+            decision_id    INTEGER PRIMARY KEY,
+            application_id INTEGER NOT NULL,
+            decision       VARCHAR NOT NULL CHECK (decision IN ('单位推荐', '委审核确认', '不予确认')),
+            decided_by     VARCHAR,
+            decided_at     TIMESTAMP NOT NULL,
+            note           VARCHAR,
+            studio_id      INTEGER,
+            import_id      INTEGER NOT NULL
+        )
+        """
+    )
+
 
 # MIGRATIONS[n] brings a database of version n to version n + 1, inside the opening transaction.
-# Version 1 is the first released schema, so there is nothing to migrate yet; the mechanism is
-# exercised by the tests with a stand-in step.
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_applications}
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "labstudio.duckdb"

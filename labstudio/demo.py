@@ -247,6 +247,277 @@ def build() -> store.Staged:
     )
 
 
+# ---------------------------------------------------------------------------- 申报初审 demo
+# A fourth batch of applications (made up, like everything here), of all three types: some that
+# pass, some that fail, some that need a person. Saved as screened; most recommended by their
+# unit, one declined, none confirmed yet (so the dashboards' studios stay as above).
+
+FOURTH_BATCH = 4
+FOURTH_BATCH_APPLIED_ON = date(2025, 5, 20)
+FOURTH_BATCH_FILE = "演示数据：第四批申报汇总表"
+# (unit, studio, leader, title, type, 主要创新成果, 领衔人主要荣誉)
+APPLICATIONS: tuple[tuple[str, str, str, str, str | None, str, str], ...] = (
+    (
+        UNITS[0],
+        "刘晓东智慧影像创新工作室",
+        "刘晓东",
+        "主任医师",
+        "技术创新型",
+        "2023年获青岛市科技进步二等奖（排名第一）；2024年获国家发明专利1项（ZL202310456789.2）",
+        "2021年青岛市劳动模范；2023年青岛市拔尖人才",
+    ),
+    (
+        UNITS[1],
+        "孙静精准检验创新工作室",
+        "孙静",
+        "副主任技师",
+        "技术创新型",
+        "2023年获青岛市职工优秀技术创新成果奖；2024年获国家发明专利1项",
+        "山东省五一劳动奖章",
+    ),
+    (
+        UNITS[5],
+        "周涛疼痛微创创新工作室",
+        "周涛",
+        "副主任医师",
+        "技术创新型",
+        "2020年获青岛市科技进步二等奖；2023年获实用新型专利4项",
+        "青岛市劳动模范",
+    ),
+    (
+        UNITS[2],
+        "郑华心脏康复创新工作室",
+        "郑华",
+        "主任医师",
+        "技术创新型",
+        "2024年获山东省科技进步三等奖；2023年获国家发明专利1项",
+        "青岛工匠",
+    ),
+    (
+        UNITS[6],
+        "高磊呼吸介入创新工作室",
+        "高磊",
+        "主任医师",
+        "技术创新型",
+        "2022年获青岛市科技进步一等奖；发表SCI论文6篇",
+        "2018年青岛市劳动模范",
+    ),
+    (
+        UNITS[3],
+        "马丽内镜诊疗创新工作室",
+        "马丽",
+        "副主任医师",
+        "技术创新型",
+        "2024年获青岛市技术发明奖二等奖",
+        "李沧区劳动模范；青岛市优秀共产党员",
+    ),
+    (
+        UNITS[7],
+        "何静母胎医学创新工作室",
+        "何静",
+        "主任医师",
+        "技术创新型",
+        "2023年获中华医学科技奖三等奖；2024年获国家专利2项",
+        "青岛市三八红旗手",
+    ),
+    (
+        UNITS[9],
+        "罗鹏数字化种植创新工作室",
+        "罗鹏",
+        "正高级",
+        "技术创新型",
+        "2022年10月获青岛市科技进步一等奖；2024年获国家发明专利2项（ZL202410123456.1、ZL202410654321.7）",
+        "享受国务院政府特殊津贴专家",
+    ),
+    (
+        UNITS[0],
+        "王芳暖心护理服务创新工作室",
+        "王芳",
+        "主任护师",
+        "服务创新型",
+        "打造“暖心护理”服务品牌，2023年获评青岛市优质护理服务品牌；开通互联网护理服务平台",
+        "全国五一劳动奖章；青岛市劳动模范",
+    ),
+    (
+        UNITS[11],
+        "徐强急救服务创新工作室",
+        "徐强",
+        "副高级",
+        "服务创新型",
+        "创建“5分钟急救圈”服务品牌",
+        "青岛市优秀共产党员；青岛市卫生健康系统先进个人",
+    ),
+    (
+        UNITS[4],
+        "林娜肝病关爱服务创新工作室",
+        "林娜",
+        "主任医师",
+        "服务创新型",
+        "“肝胆相照”患者关爱服务品牌",
+        "青岛市先进工作者",
+    ),
+    (
+        UNITS[8],
+        "赵敏心理援助服务创新工作室",
+        "赵敏",
+        "副主任医师",
+        "服务创新型",
+        "开通24小时心理援助热线，年服务来电1.2万人次",
+        "山东省富民兴鲁劳动奖章",
+    ),
+    (
+        UNITS[10],
+        "宋杰预防接种服务创新工作室",
+        "宋杰",
+        "主任医师",
+        "服务创新型",
+        "“接种小助手”互联网预约服务",
+        "青岛市劳动模范；青岛市拔尖人才；青岛工匠；山东省五一劳动奖章；青岛市优秀共产党员；"
+        "青岛市三八红旗手",
+    ),
+    (
+        UNITS[1],
+        "韩梅医路同行志愿服务创新工作室",
+        "韩梅",
+        "中级",
+        "服务创新型",
+        "“医路同行”志愿服务品牌",
+        "",
+    ),
+    (
+        UNITS[0],
+        "曹军绩效管理创新工作室",
+        "曹军",
+        "研究员",
+        "管理创新型",
+        "2023年获青岛市医院管理创新成果一等奖；绩效改革方案在全市推广",
+        "青岛市拔尖人才",
+    ),
+    (
+        UNITS[5],
+        "袁伟后勤保障管理创新工作室",
+        "袁伟",
+        "高级工程师",
+        "管理创新型",
+        "2024年获院级管理创新奖；后勤一站式服务改革",
+        "青岛工匠",
+    ),
+    (
+        UNITS[2],
+        "邓红药事管理创新工作室",
+        "邓红",
+        "主任药师",
+        "管理创新型",
+        "2024年入选全国医院药事管理优秀案例",
+        "青岛市劳动模范",
+    ),
+    (
+        UNITS[6],
+        "许明院感防控管理创新工作室",
+        "许明",
+        "主任医师",
+        "管理创新型",
+        "2023年获山东省卫生健康管理创新奖二等奖",
+        "2020年山东省劳动模范",
+    ),
+    (
+        UNITS[9],
+        "彭亮质量控制管理创新工作室",
+        "彭亮",
+        "副主任医师",
+        "管理创新型",
+        "2021年获青岛市管理创新成果二等奖",
+        "青岛市拔尖人才",
+    ),
+    (
+        UNITS[3],
+        "吕洋康复治疗创新工作室",
+        "吕洋",
+        "副主任治疗师",
+        None,
+        "2024年获青岛市科技进步二等奖",
+        "青岛市劳动模范",
+    ),
+)
+# Rows (0-based) without a decision yet, and the one the commission declined (with why).
+UNDECIDED = (4, 6, 13, 16, 19)
+DECLINED = (5, "领衔人为区级劳模，职称副高级，不符合通知二(二)的领衔人条件")
+
+
+def fourth_batch():
+    """The fourth batch's applications, screened as `python -m labstudio screen` would."""
+    from labstudio.importer.values import split_honours
+    from labstudio.screening import ScreenedApplication, screen_row
+    from labstudio.screening.reading import ApplicationRow
+
+    screened = []
+    for number, (unit, studio, leader, title, type_, achievements, honours) in enumerate(
+        APPLICATIONS
+    ):
+        row = ApplicationRow(
+            file=FOURTH_BATCH_FILE,
+            sheet="附件2",
+            row=number + 5,  # under the 附件2 title and header lines
+            unit=unit,
+            studio=studio,
+            leader=leader,
+            leader_title=title,
+            type=type_,
+            type_written=None,
+            batch=FOURTH_BATCH,
+            batch_from="演示数据",
+            achievements=achievements,
+            honours=split_honours(honours) or [],
+        )
+        screened.append(ScreenedApplication(row, screen_row(row, FOURTH_BATCH_APPLIED_ON)))
+    return screened
+
+
+def _load_fourth_batch(cur: duckdb.DuckDBPyConnection, demo_entry: int) -> None:
+    """The fourth batch and its decisions, as part of the demo's own history entry."""
+    from labstudio.screening import records
+
+    screened = fourth_batch()
+    saved = store.save_applications(
+        cur,
+        pd.DataFrame([records.record(a) for a in screened]),
+        files=[FOURTH_BATCH_FILE],
+        sha256=[],
+        report={},
+        part_of=demo_entry,
+    )
+    ids = [
+        int(r[0])
+        for r in cur.execute(
+            "SELECT application_id FROM applications WHERE import_id = ? ORDER BY application_id",
+            [saved],
+        ).fetchall()
+    ]
+    for number, application in enumerate(screened):
+        if number in UNDECIDED:
+            continue
+        name = f"{application.row.unit} {application.row.studio}"
+        store.record_decision(
+            cur,
+            ids[number],
+            records.RECOMMENDED,
+            note=None,
+            user_name="演示数据",
+            description=f"申报初审：{records.RECOMMENDED} {name}",
+            part_of=demo_entry,
+        )
+        if number == DECLINED[0]:
+            store.record_decision(
+                cur,
+                ids[number],
+                records.DECLINED,
+                note=DECLINED[1],
+                user_name="演示数据",
+                description=f"申报初审：{records.DECLINED} {name}",
+                part_of=demo_entry,
+            )
+
+
 class NotEmpty(Exception):
     pass
 
@@ -260,4 +531,6 @@ def load(con: duckdb.DuckDBPyConnection) -> store.CommitResult:
                 f"数据库里已有 {existing} 个工作室，演示数据只能载入空数据库。"
                 "如需演示，请用 --db 指定一个新的数据库文件。"
             )
-        return store.commit(cur, build(), action="demo", files=["演示数据"], sha256=[])
+        result = store.commit(cur, build(), action="demo", files=["演示数据"], sha256=[])
+        _load_fourth_batch(cur, result.import_id)
+        return result

@@ -67,6 +67,10 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("批次", 8),
 )
 SUMMARY_HEADER: tuple[str, ...] = tuple(c.header for c in SUMMARY_COLUMNS)
+# Issue 12: beside the notice's columns, whether the leader's honours on record meet 二(二)
+# (labstudio.screening), so the studios whose leaders the notice would not admit today stand out.
+LEADER_COLUMN = "领衔人条件（二(二)）"
+LEADER_WIDTH = 24
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -298,6 +302,8 @@ def summary_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
         ORDER BY u.name, s.name
         """,
     )
+    from labstudio.screening.check import leader_opinion
+
     return pd.DataFrame(
         {
             SUMMARY_HEADER[0]: df["unit"],
@@ -310,6 +316,9 @@ def summary_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
             SUMMARY_HEADER[4]: ["\n".join(h) if h is not None else "" for h in df["honours"]],
             SUMMARY_HEADER[5]: [t if isinstance(t, str) else UNTYPED for t in df["type"]],
             SUMMARY_HEADER[6]: [batch_label(int(b)) if not pd.isna(b) else "" for b in df["batch"]],
+            LEADER_COLUMN: [
+                leader_opinion(h, t) for h, t in zip(df["honours"], df["leader_title"], strict=True)
+            ],
         }
     )
 
@@ -401,10 +410,17 @@ def summary_sheet(
         ws.append(_row(ws, values, cell_style))
 
 
+def attachment2_workbook(rows: pd.DataFrame, extra: Sequence[Column] = ()) -> bytes:
+    """Only the 附件2 sheet (a batch of applications): `rows` as `summary_sheet` takes them."""
+    wb = Workbook(write_only=True)
+    summary_sheet(wb, rows, extra)
+    return workbook_bytes(wb)
+
+
 def export_workbook(cur: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:
     """The studios matching `filters` as the 附件2 workbook (see cli.md, `export`)."""
     wb = Workbook(write_only=True)
-    summary_sheet(wb, summary_rows(cur, filters))
+    summary_sheet(wb, summary_rows(cur, filters), [Column(LEADER_COLUMN, LEADER_WIDTH)])
     # Each adds up to about A4 landscape's printable width (some 145 units).
     widths = {
         "年度考核": (24, 30, 8, 10, 10, 40),

@@ -1,4 +1,4 @@
--- labstudio database schema, version 1.
+-- labstudio database schema, version 2.
 -- The version lives in meta('schema_version'); labstudio.db.SCHEMA_VERSION must match the number
 -- above, and every change to this file comes with a step in labstudio.db.MIGRATIONS that brings a
 -- database of the previous version to this one.
@@ -21,7 +21,9 @@ CREATE SEQUENCE ledger_id_seq START 1;
 CREATE TABLE imports (
     import_id        INTEGER PRIMARY KEY,
     happened_at      TIMESTAMP NOT NULL,
-    action           VARCHAR NOT NULL CHECK (action IN ('import', 'demo', 'rollback')),
+    -- screening: applications saved (申报初审); decision: a decision on one application
+    action           VARCHAR NOT NULL
+                     CHECK (action IN ('import', 'demo', 'rollback', 'screening', 'decision')),
     files            VARCHAR[] NOT NULL,
     sha256           VARCHAR[] NOT NULL,
     status           VARCHAR NOT NULL CHECK (status IN ('committed', 'rolled_back', 'rollback')),
@@ -123,4 +125,43 @@ CREATE TABLE ledger_replaced (
     entry_id BIGINT, studio_id INTEGER, entry_date DATE, direction VARCHAR, category VARCHAR,
     amount DECIMAL(14, 2), description VARCHAR, entry_key VARCHAR, import_id INTEGER,
     replaced_by INTEGER NOT NULL
+);
+
+-- Applications (申报初审, issue 12): studios that do not exist yet. Saved as screened, never
+-- updated: a corrected table is saved again after rolling back the first save. The screening
+-- result is kept as it was computed (rules, evidence, notes), with the date it counted from.
+CREATE SEQUENCE application_id_seq START 1;
+CREATE SEQUENCE decision_id_seq START 1;
+
+CREATE TABLE applications (
+    application_id INTEGER PRIMARY KEY,
+    batch          INTEGER CHECK (batch > 0),
+    batch_from     VARCHAR,                -- where the batch was read from, in words
+    unit           VARCHAR NOT NULL,
+    studio         VARCHAR NOT NULL,
+    leader         VARCHAR,
+    leader_title   VARCHAR,
+    type           VARCHAR CHECK (type IN ('技术创新型', '服务创新型', '管理创新型')),
+    achievements   VARCHAR,
+    honours        VARCHAR[] NOT NULL DEFAULT [],
+    applied_on     DATE NOT NULL,
+    source_file    VARCHAR,
+    source_sheet   VARCHAR,
+    source_row     INTEGER,
+    verdict        VARCHAR NOT NULL CHECK (verdict IN ('符合', '不符合', '需人工核实')),
+    screening      JSON NOT NULL,
+    import_id      INTEGER NOT NULL
+);
+
+-- The decisions after the screening, in order: 单位推荐, then 委审核确认 or 不予确认.
+-- studio_id: for 委审核确认, the studio it became (stage 创建管理, written by the same import).
+CREATE TABLE application_decisions (
+    decision_id    INTEGER PRIMARY KEY,
+    application_id INTEGER NOT NULL,
+    decision       VARCHAR NOT NULL CHECK (decision IN ('单位推荐', '委审核确认', '不予确认')),
+    decided_by     VARCHAR,
+    decided_at     TIMESTAMP NOT NULL,
+    note           VARCHAR,
+    studio_id      INTEGER,
+    import_id      INTEGER NOT NULL
 );

@@ -592,6 +592,9 @@ def commit(
 
 
 DATA_TABLES = ("ledger", "revocations", "assessments", "studios", "units")
+# Applications are only ever inserted (a decision is a row of its own), so a rollback deletes
+# what the import wrote and has nothing to put back.
+APPLICATION_TABLES = ("application_decisions", "applications")
 CHILD_TABLES = ("ledger", "revocations", "assessments")
 
 
@@ -623,6 +626,11 @@ def rollback_blockers(cur: duckdb.DuckDBPyConnection, import_id: int) -> list[in
         # A later import put a studio in a unit this import created.
         f"""SELECT s.import_id FROM studios s JOIN units u USING (unit_id)
             WHERE u.import_id = $id AND s.import_id IN ({later})""",
+        # A later decision on an application this import saved or decided.
+        f"""SELECT d.import_id FROM application_decisions d
+            WHERE d.import_id IN ({later}) AND d.application_id IN (
+                SELECT application_id FROM applications WHERE import_id = $id
+                UNION SELECT application_id FROM application_decisions WHERE import_id = $id)""",
     ]
     rows = cur.execute(
         " UNION ".join(f"({q})" for q in checks) + " ORDER BY 1", {"id": import_id}
@@ -644,7 +652,7 @@ def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | No
     if blockers:
         raise RollbackRefused(import_id, blockers)
     params = {"id": import_id}
-    for table in DATA_TABLES:
+    for table in (*APPLICATION_TABLES, *DATA_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE import_id = $id", params)
     for table in reversed(DATA_TABLES):
         cur.execute(
@@ -703,3 +711,152 @@ def history(cur: duckdb.DuckDBPyConnection) -> list[dict]:
         entry["at"] = entry["at"].isoformat()
         entries.append(entry)
     return entries
+
+
+# ---------------------------------------------------------------------------- applications
+# 申报初审 (issue 12): applications saved as screened, and the decisions that follow. Both are
+# history entries of their own (actions 'screening' and 'decision'), undone by `rollback`.
+
+APPLICATION_COLUMNS = [
+    "batch",
+    "batch_from",
+    "unit",
+    "studio",
+    "leader",
+    "leader_title",
+    "type",
+    "achievements",
+    "honours",
+    "applied_on",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "verdict",
+    "screening",
+]
+
+
+def _history_entry(
+    cur: duckdb.DuckDBPyConnection,
+    import_id: int,
+    action: str,
+    files: Sequence[str],
+    sha256: Sequence[str],
+    rows: int,
+    report: dict,
+    user_name: str | None,
+) -> None:
+    cur.execute(
+        """
+        INSERT INTO imports (import_id, happened_at, action, files, sha256, status, row_count,
+                             inserted, user_name, report)
+        VALUES ($id, $at, $action, $files, $sha, 'committed', $rows, $rows, $user, $report)
+        """,
+        {
+            "id": import_id,
+            "at": datetime.now().replace(microsecond=0),
+            "action": action,
+            "files": list(files),
+            "sha": list(sha256),
+            "rows": rows,
+            "user": user_name,
+            "report": json.dumps(report, ensure_ascii=False),
+        },
+    )
+
+
+def save_applications(
+    cur: duckdb.DuckDBPyConnection,
+    rows: pd.DataFrame,
+    *,
+    files: Sequence[str],
+    sha256: Sequence[str],
+    report: dict,
+    user_name: str | None = None,
+    part_of: int | None = None,
+) -> int:
+    """Insert screened applications (APPLICATION_COLUMNS) as one history entry; inside
+    `db.write()`. Returns the entry's import id. `part_of`: written as part of that entry
+    (the demo load) instead of an entry of their own."""
+    import_id = part_of if part_of is not None else next_import_id(cur)
+    frame = rows[APPLICATION_COLUMNS].copy()
+    frame["honours"] = frame["honours"].map(
+        lambda h: list(h) if isinstance(h, list | tuple) else []
+    )
+    _register(cur, "staged_applications", frame)
+    cur.execute(
+        f"""
+        INSERT INTO applications (application_id, {", ".join(APPLICATION_COLUMNS)}, import_id)
+        SELECT nextval('application_id_seq'), TRY_CAST(batch AS INTEGER), batch_from, unit, studio,
+               leader, leader_title, type, achievements, CAST(honours AS VARCHAR[]),
+               CAST(applied_on AS DATE), source_file, source_sheet,
+               TRY_CAST(source_row AS INTEGER), verdict, CAST(screening AS JSON), $import_id
+        FROM staged_applications
+        """,
+        {"import_id": import_id},
+    )
+    cur.unregister("staged_applications")
+    if part_of is None:
+        _history_entry(cur, import_id, "screening", files, sha256, len(frame), report, user_name)
+    return import_id
+
+
+def record_decision(
+    cur: duckdb.DuckDBPyConnection,
+    application_id: int,
+    decision: str,
+    *,
+    note: str | None,
+    user_name: str | None,
+    description: str,
+    studio: Staged | None = None,
+    part_of: int | None = None,
+) -> int:
+    """One decision on an application, as a history entry of its own; inside `db.write()`.
+
+    With `studio` (委审核确认), the studio is written by the same entry, so rolling the
+    decision back removes it again. The caller has checked the order of decisions.
+    `part_of`: written as part of that entry (the demo load), for a decision without a studio.
+    """
+    report = {"application_id": application_id, "decision": decision, "note": note}
+    studio_id = None
+    if studio is not None:
+        result = commit(
+            cur,
+            studio,
+            action="decision",
+            files=[description],
+            report=report,
+            user_name=user_name,
+        )
+        import_id = result.import_id
+        row = studio.studios.iloc[0]
+        studio_id = fetch_one(
+            cur,
+            "SELECT s.studio_id FROM studios s JOIN units u USING (unit_id) "
+            "WHERE u.name = $unit AND s.name = $name",
+            {"unit": row["unit"], "name": row["name"]},
+        )[0]
+    elif part_of is not None:
+        import_id = part_of
+    else:
+        import_id = next_import_id(cur)
+        _history_entry(cur, import_id, "decision", [description], [], 1, report, user_name)
+    cur.execute(
+        """
+        INSERT INTO application_decisions (decision_id, application_id, decision, decided_by,
+                                           decided_at, note, studio_id, import_id)
+        VALUES (nextval('decision_id_seq'), $application, $decision, $user, $at, $note, $studio,
+                $import_id)
+        """,
+        {
+            "application": application_id,
+            "decision": decision,
+            "user": user_name,
+            "at": datetime.now().replace(microsecond=0),
+            "note": note,
+            "studio": studio_id,
+            "import_id": import_id,
+        },
+    )
+    return import_id

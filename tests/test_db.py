@@ -12,6 +12,8 @@ import pytest
 
 from labstudio import db
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
 TABLES = {
     "meta",
     "imports",
@@ -25,6 +27,8 @@ TABLES = {
     "assessments_replaced",
     "revocations_replaced",
     "ledger_replaced",
+    "applications",
+    "application_decisions",
 }
 
 
@@ -75,11 +79,13 @@ def test_an_older_database_is_migrated_step_by_step(tmp_path: Path, monkeypatch)
         steps.append(2)
         cur.execute("UPDATE studios SET website = ''")
 
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(db, "MIGRATIONS", {1: step_1, 2: step_2})
+    # Stand-in steps after the current version, whatever it is.
+    current = db.SCHEMA_VERSION
+    monkeypatch.setattr(db, "SCHEMA_VERSION", current + 2)
+    monkeypatch.setattr(db, "MIGRATIONS", {current: step_1, current + 1: step_2})
     con = db.open_database(path)
     assert steps == [1, 2]
-    assert db.schema_version(con) == 3
+    assert db.schema_version(con) == current + 2
     assert "website" in {
         r[0]
         for r in con.execute(
@@ -97,13 +103,14 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkey
         cur.execute("ALTER TABLE studios ADD COLUMN website VARCHAR")
         raise RuntimeError("step failed")
 
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(db, "MIGRATIONS", {1: broken})
+    current = db.SCHEMA_VERSION
+    monkeypatch.setattr(db, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(db, "MIGRATIONS", {current: broken})
     with pytest.raises(RuntimeError):
         db.open_database(path)
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", current)
     con = db.open_database(path)
-    assert db.schema_version(con) == 1
+    assert db.schema_version(con) == current
     con.close()
 
 
@@ -182,3 +189,62 @@ def test_a_file_held_by_another_process_gives_one_clear_line(tmp_path: Path):
             db.open_database(path)
     finally:
         holder.communicate("")
+
+
+def _version_1_file(path: Path) -> None:
+    """A database as labstudio wrote it at schema version 1 (its schema kept in tests/fixtures)."""
+    raw = duckdb.connect(str(path))
+    for statement in db._statements((FIXTURES / "schema_v1.sql").read_text(encoding="utf-8")):
+        raw.execute(statement)
+    raw.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    raw.execute("INSERT INTO units VALUES (1, '青岛市市立医院', 1)")
+    raw.execute(
+        "INSERT INTO imports (import_id, happened_at, action, files, sha256, status, row_count) "
+        "VALUES (1, TIMESTAMP '2024-03-01 09:00:00', 'import', ['名单.xlsx'], ['ab'], 'committed', 1)"
+    )
+    raw.execute("SELECT nextval('import_id_seq')")  # the sequence as the import left it
+    raw.close()
+
+
+def _schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    rows = con.execute(
+        """
+        SELECT table_name, column_name, data_type, is_nullable
+        FROM information_schema.columns WHERE table_schema = 'main'
+        ORDER BY table_name, ordinal_position
+        """
+    ).fetchall()
+    tables: dict[str, list[tuple]] = {}
+    for table, *column in rows:
+        tables.setdefault(table, []).append(tuple(column))
+    return tables
+
+
+def _constraints(con: duckdb.DuckDBPyConnection) -> set[tuple]:
+    rows = con.execute(
+        "SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints()"
+    ).fetchall()
+    return {(t, kind, " ".join(text.split())) for t, kind, text in rows}
+
+
+def test_a_version_1_file_is_migrated_to_the_schema_a_new_file_gets(tmp_path: Path):
+    path = tmp_path / "v1.duckdb"
+    _version_1_file(path)
+    migrated = db.open_database(path)
+    fresh = db.open_database(":memory:")
+    assert db.schema_version(migrated) == db.SCHEMA_VERSION == 2
+    assert _schema(migrated) == _schema(fresh)
+    assert _constraints(migrated) == _constraints(fresh)
+    # Its history and data are kept, and the new actions are allowed.
+    assert migrated.execute("SELECT import_id, action, files FROM imports").fetchall() == [
+        (1, "import", ["名单.xlsx"])
+    ]
+    assert migrated.execute("SELECT name FROM units").fetchall() == [("青岛市市立医院",)]
+    with db.write(migrated) as cur:
+        cur.execute(
+            "INSERT INTO imports (import_id, happened_at, action, files, sha256, status) "
+            "VALUES (nextval('import_id_seq'), now()::TIMESTAMP, 'screening', [], [], 'committed')"
+        )
+    assert migrated.execute("SELECT max(import_id) FROM imports").fetchall() == [(2,)]
+    migrated.close()
+    fresh.close()

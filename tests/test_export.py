@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from labstudio import cli, queries
 from labstudio.export import (
+    LEADER_COLUMN,
     SUMMARY_HEADER,
     TITLE,
     Column,
@@ -37,7 +38,7 @@ def test_the_summary_sheet_is_laid_out_as_the_notice(demo_con):
     ws = wb["附件2汇总表"]
     assert ws["A1"].value == "附件2"
     assert ws["A2"].value == TITLE
-    assert tuple(c.value for c in ws[3]) == SUMMARY_HEADER
+    assert tuple(c.value for c in ws[3]) == (*SUMMARY_HEADER, LEADER_COLUMN)
     assert SUMMARY_HEADER[1] == "创新工作室\n领衔人"
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == queries.summary(cur, Filters())["studios"]["total"]
@@ -131,7 +132,7 @@ def test_every_sheet_prints_a4_landscape_one_page_wide(demo_con):
 
 def test_rows_are_as_tall_as_their_wrapped_cells(demo_con):
     ws = workbook(export_workbook(demo_con.cursor(), Filters()))["附件2汇总表"]
-    widths = [ws.column_dimensions[chr(65 + i)].width for i in range(len(SUMMARY_HEADER))]
+    widths = [ws.column_dimensions[chr(65 + i)].width for i in range(len(SUMMARY_HEADER) + 1)]
     assert ws.row_dimensions[3].height == row_height(2, 11)  # the two-line header
     for row in ws.iter_rows(min_row=4):
         lines = max(text_lines(c.value, w) for c, w in zip(row, widths, strict=True))
@@ -200,3 +201,18 @@ def test_libreoffice_prints_the_summary_as_a_commission_would_send_it(demo_con, 
     # The detail sheets print the same way, numbered from their own first page.
     assert any("年度考核  第 1 页" in t for t in texts)
     assert any("经费台账  第 1 页" in t and "摘要" in t for t in texts)
+
+
+def test_the_summary_says_whether_each_leader_meets_the_notice(demo_con):
+    """Issue 12: the leader's honours on record against 二(二), beside the notice's columns."""
+    cur = demo_con.cursor()
+    cur.execute(
+        "UPDATE studios SET honours = ['青岛市优秀共产党员'], leader_title = '副高级' "
+        "WHERE studio_id = 1"
+    )
+    ws = workbook(export_workbook(cur, Filters()))["附件2汇总表"]
+    opinions = {r[1].split("\n")[0]: r[7] for r in ws.iter_rows(min_row=4, values_only=True)}
+    name = cur.execute("SELECT name FROM studios WHERE studio_id = 1").fetchall()[0][0]
+    assert opinions[name].startswith("不符合：")
+    assert "青岛市优秀共产党员" in opinions[name]
+    assert {o.split("：")[0] for o in opinions.values()} <= {"符合", "不符合", "需人工核实"}

@@ -383,6 +383,9 @@ def profile(view: PageView, filters: Filters, lang: str, studio_id: object) -> N
         if info["honours_warning"]:
             st.warning(info["honours_warning"], icon=":material/warning:")
         st.markdown("\n".join(f"- {h}" for h in info["honours"]) or NONE)
+        leader_rule = info["leader_rule"]
+        show = {"符合": st.success, "不符合": st.error}.get(leader_rule["verdict"], st.warning)
+        show(_markdown_safe(leader_rule["text"]), icon=":material/verified_user:")
         st.markdown(f"**{label('v.col.achievements', lang)}**")
         st.text(info["achievements"])
         (st.error if info["over_budget"] else st.info)(info["funds"], icon=":material/payments:")

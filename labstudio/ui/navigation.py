@@ -25,6 +25,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "revocations": ("pages/revocations.py", ":material/block:"),
     "funds": ("pages/funds.py", ":material/payments:"),
     "studios": ("pages/studios.py", ":material/badge:"),
+    "applications": ("pages/applications.py", ":material/assignment_turned_in:"),
     "meeting": ("pages/meeting.py", ":material/co_present:"),
 }
 ANALYST_PAGES: dict[str, tuple[str, str]] = {

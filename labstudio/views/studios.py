@@ -10,6 +10,7 @@ from labstudio.domain import GRADES, MAX_HONOURS, STANDARD_GRANT, UNTYPED
 from labstudio.filters import Filters
 from labstudio.kpis import money
 from labstudio.labels import label
+from labstudio.screening.check import leader_qualification
 from labstudio.views import _sql
 from labstudio.views._model import (
     NONE,
@@ -201,6 +202,8 @@ def profile_page(cur: duckdb.DuckDBPyConnection, studio_id: int, lang: str = "zh
         (label("v.col.named_on", lang), str(data["named_on"]) if data["named_on"] else none),
     ]
     revocation = data["revocation"]
+    # Issue 12: would the notice admit this leader today (二(二), from the honours on record)?
+    leader_rule = leader_qualification(data["honours"], data["leader_title"])
     view.extra = {
         "studio": data["studio"],
         "basics": basics,
@@ -223,6 +226,19 @@ def profile_page(cur: duckdb.DuckDBPyConnection, studio_id: int, lang: str = "zh
             else None
         ),
         "active": label("v.profile.active", lang),
+        "leader_rule": {
+            "verdict": leader_rule.verdict,
+            "text": label(
+                "v.profile.leader_rule",
+                lang,
+                verdict=labels.value(leader_rule.verdict, lang),
+                # The rule's reasons are Chinese (issue 10's English side of the importer and
+                # screening is still open): English shows the items it rests on, quoted data.
+                note=leader_rule.note
+                if lang == "zh"
+                else "; ".join(item.text for item in leader_rule.items),
+            ),
+        },
         "funds": label(
             "v.profile.funds",
             lang,
