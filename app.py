@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from labstudio import db
+from labstudio import audit
 from labstudio.labels import label
-from labstudio.ui import components, data, signin, state
+from labstudio.ui import components, data, errors, signin, state
 
 st.set_page_config(
     page_title=label("app.title"),
@@ -14,15 +14,14 @@ st.set_page_config(
     layout="wide",
 )
 
+audit.setup_server_log()
 state.running_app_py()
 lang = state.lang()
 
-try:
+# A damaged or unreadable database: a friendly message on every page, the details in the log.
+with errors.friendly(lang):
     options = data.filter_options(data.db_key())
     data_state = data.data_state(data.db_key())
-except db.DatabaseError as exc:
-    st.error(label("db.error", lang, error=exc), icon=":material/error:")
-    st.stop()
 
 
 def page(path: str, name: str, icon: str, url_path: str | None = None, default: bool = False):
@@ -63,4 +62,5 @@ if current.url_path != "meeting":
     if data_state["demo"]:
         components.demo_banner(lang)
 
-current.run()
+with errors.friendly(lang):
+    current.run()

@@ -1,4 +1,4 @@
--- labstudio database schema, version 1.
+-- labstudio database schema, version 2.
 -- The version lives in meta('schema_version'); labstudio.db.SCHEMA_VERSION must match the number
 -- above, and every change to this file comes with a step in labstudio.db.MIGRATIONS that brings a
 -- database of the previous version to this one.
@@ -123,4 +123,19 @@ CREATE TABLE ledger_replaced (
     entry_id BIGINT, studio_id INTEGER, entry_date DATE, direction VARCHAR, category VARCHAR,
     amount DECIMAL(14, 2), description VARCHAR, entry_key VARCHAR, import_id INTEGER,
     replaced_by INTEGER NOT NULL
+);
+
+-- The audit log (schema version 2): who did what, when, from where. Append-only: code never
+-- updates or deletes its rows (DuckDB has no trigger to forbid it), and labstudio.audit is the
+-- one module that inserts them. action: sign_in | sign_in_failed | sign_out | import | dry_run |
+-- rollback | export | backup | restore | demo | … (labstudio.audit.ACTIONS); details: a JSON
+-- object (files with sha256, import id, filters of an export, outcome).
+CREATE SEQUENCE audit_id_seq START 1;
+CREATE TABLE audit_log (
+    entry_id    BIGINT PRIMARY KEY,
+    happened_at TIMESTAMP NOT NULL,
+    user_name   VARCHAR,           -- the analyst, the OS user for the CLI; NULL for a viewer
+    action      VARCHAR NOT NULL,
+    client      VARCHAR,           -- the browser's address when known, cli:HOST for the CLI
+    details     JSON NOT NULL
 );

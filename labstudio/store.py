@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from labstudio import audit, backups
 from labstudio.db import fetch_one
 
 STUDIO_COLUMNS = [
@@ -263,7 +264,11 @@ def commit(
     report: dict | None = None,
     user_name: str | None = None,
 ) -> CommitResult:
-    """Write `staged` and record the import. Call inside `db.write()`; raises on bad input."""
+    """Write `staged` and record the import. Call inside `db.write()`; raises on bad input.
+
+    The database as it was is kept as a snapshot first (labstudio.backups), before any write.
+    """
+    backups.snapshot(cur, action)
     import_id = next_import_id(cur)
     by_source: dict[str, Counts] = {}
 
@@ -459,8 +464,17 @@ def rollback_blockers(cur: duckdb.DuckDBPyConnection, import_id: int) -> list[in
     return [int(r[0]) for r in rows]
 
 
-def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | None = None) -> int:
-    """Undo one import inside `db.write()`; returns the id of the rollback's own history entry."""
+def rollback(
+    cur: duckdb.DuckDBPyConnection,
+    import_id: int,
+    user_name: str | None = None,
+    client: str | None = None,
+) -> int:
+    """Undo one import inside `db.write()`; returns the id of the rollback's own history entry.
+
+    A snapshot is kept before anything changes, and the rollback is recorded in the audit log
+    in the same transaction.
+    """
     row = fetch_one(cur, "SELECT status, action FROM imports WHERE import_id = ?", [import_id])
     if row is None:
         raise RollbackError(f"没有编号为 #{import_id} 的导入记录。请用 history 命令查看导入编号。")
@@ -472,6 +486,7 @@ def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | No
     blockers = rollback_blockers(cur, import_id)
     if blockers:
         raise RollbackRefused(import_id, blockers)
+    backups.snapshot(cur, "rollback")
     params = {"id": import_id}
     for table in DATA_TABLES:
         cur.execute(f"DELETE FROM {table} WHERE import_id = $id", params)
@@ -499,6 +514,13 @@ def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | No
             "id": import_id,
             "user": user_name,
         },
+    )
+    audit.record(
+        cur,
+        "rollback",
+        user_name,
+        {"import_id": import_id, "rollback_entry": entry, "files": files, "sha256": sha},
+        client,
     )
     return entry
 

@@ -25,6 +25,7 @@ TABLES = {
     "assessments_replaced",
     "revocations_replaced",
     "ledger_replaced",
+    "audit_log",
 }
 
 
@@ -75,11 +76,12 @@ def test_an_older_database_is_migrated_step_by_step(tmp_path: Path, monkeypatch)
         steps.append(2)
         cur.execute("UPDATE studios SET website = ''")
 
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(db, "MIGRATIONS", {1: step_1, 2: step_2})
+    current = db.SCHEMA_VERSION
+    monkeypatch.setattr(db, "SCHEMA_VERSION", current + 2)
+    monkeypatch.setattr(db, "MIGRATIONS", {current: step_1, current + 1: step_2})
     con = db.open_database(path)
     assert steps == [1, 2]
-    assert db.schema_version(con) == 3
+    assert db.schema_version(con) == current + 2
     assert "website" in {
         r[0]
         for r in con.execute(
@@ -97,13 +99,14 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkey
         cur.execute("ALTER TABLE studios ADD COLUMN website VARCHAR")
         raise RuntimeError("step failed")
 
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(db, "MIGRATIONS", {1: broken})
+    current = db.SCHEMA_VERSION
+    monkeypatch.setattr(db, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(db, "MIGRATIONS", {current: broken})
     with pytest.raises(RuntimeError):
         db.open_database(path)
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", current)
     con = db.open_database(path)
-    assert db.schema_version(con) == 1
+    assert db.schema_version(con) == current
     con.close()
 
 

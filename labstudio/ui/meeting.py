@@ -16,7 +16,7 @@ import streamlit as st
 from labstudio import deck, meeting
 from labstudio.filters import Filters
 from labstudio.labels import label
-from labstudio.ui import components, data, state
+from labstudio.ui import audited, components, data, state
 
 MIN_AUTO_SECONDS = 5  # faster than this nobody can read a slide
 
@@ -175,10 +175,16 @@ def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
         if deck.available():
             # The handouts are made only when clicked: a deck costs a Chromium start.
             for kind, mime, icon in HANDOUTS:
+                name = f"{label('page.meeting', lang)}.{kind}"
                 st.download_button(
                     kind.upper(),
-                    lambda kind=kind: handout(data.db_key(), filters, lang, kind),
-                    file_name=f"{label('page.meeting', lang)}.{kind}",
+                    audited.download(
+                        lambda kind=kind: handout(data.db_key(), filters, lang, kind),
+                        "handout",
+                        name,
+                        filters,
+                    ),
+                    file_name=name,
                     mime=mime,
                     icon=icon,
                     key=f"meeting_{kind}",
