@@ -185,3 +185,30 @@ def test_a_file_held_by_another_process_gives_one_clear_line(tmp_path: Path):
             db.open_database(path)
     finally:
         holder.communicate("")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    return con.execute(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+
+
+def test_a_version_1_file_gets_the_audit_log_of_a_new_one(tmp_path: Path):
+    # A version-1 file: today's schema without what version 2 added, and its data kept.
+    path = tmp_path / "v1.duckdb"
+    con = db.open_database(path)
+    con.execute("INSERT INTO units VALUES (1, '青岛市市立医院', 1)")
+    con.execute("DROP TABLE audit_log")
+    con.execute("DROP SEQUENCE audit_id_seq")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    migrated = db.open_database(path)
+    fresh = db.open_database(":memory:")
+    assert db.schema_version(migrated) == 2
+    assert _columns(migrated, "audit_log") == _columns(fresh, "audit_log")
+    assert migrated.execute("SELECT name FROM units").fetchall() == [("青岛市市立医院",)]
+    assert migrated.execute("SELECT nextval('audit_id_seq')").fetchall() == [(1,)]
+    migrated.close()
+    fresh.close()
