@@ -54,6 +54,7 @@ def test_a_session_survives_a_reload_and_ends_with_sign_out(demo_template: Path,
             page.get_by_role("button", name="登录").click()
             page.get_by_text("已登录：analyst").wait_for(timeout=30_000)
             settle(page)
+            page.screenshot(path=str(SCREENSHOTS / f"signed-in-{size}.png"))
 
             cookies = {c["name"]: c for c in context.cookies()}
             session = cookies["labstudio_session"]
