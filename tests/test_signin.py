@@ -47,7 +47,9 @@ def test_a_wrong_password_is_cleared_and_recorded(analyst):
     assert any("不正确" in e.value for e in at.error)
     assert at.text_input(key="signin_password").value == ""
     assert at.text_input(key="signin_user").value == "analyst"
-    (entry,) = trail()
+    entries = trail()
+    assert len(entries) == 1, entries
+    (entry,) = entries
     assert entry["action"] == "sign_in_failed" and entry["user"] == "analyst"
     assert entry["details"] == {"reason": "wrong"}
     assert "wrong-password" not in str(entry)
@@ -155,3 +157,16 @@ def test_a_failure_inside_a_page_is_a_message_not_a_traceback(demo_db, monkeypat
     assert not at.exception
     assert any("页面出错了" in e.value for e in at.error)
     assert not any("internal detail" in e.value for e in at.error)
+
+
+def test_a_download_is_recorded_when_it_is_taken_not_when_drawn(demo_db):
+    from labstudio.filters import Filters
+    from labstudio.ui import audited
+
+    made = audited.download(lambda: b"PK-bytes", "handout", "会议投屏.pdf", Filters(year=2024))
+    assert trail() == []  # drawing the button records nothing
+    assert made() == b"PK-bytes"
+    (entry,) = trail()
+    assert entry["action"] == "export" and entry["user"] is None  # a viewer
+    assert entry["details"]["what"] == "handout" and entry["details"]["filters"] == {"year": "2024"}
+    assert entry["details"]["file"] == "会议投屏.pdf" and len(entry["details"]["sha256"]) == 64
