@@ -13,7 +13,7 @@ import pytest
 from labstudio import audit, backups, db, store
 from labstudio.cli import main
 from labstudio.importer import import_files
-from tests.conftest import REPO
+from tests.conftest import REPO, make_version_1
 from tests.importer_builders import annex2_workbook
 
 
@@ -183,11 +183,7 @@ def test_restore_refuses_a_newer_schema_and_a_damaged_or_foreign_file(demo_file,
 def test_restore_of_a_version_1_backup_migrates_it(demo_file, tmp_path, capsys):
     old = tmp_path / "v1.duckdb"
     shutil.copy(demo_file, old)
-    raw = duckdb.connect(str(old))
-    raw.execute("DROP TABLE audit_log")
-    raw.execute("DROP SEQUENCE audit_id_seq")
-    raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    raw.close()
+    make_version_1(old)
     code, _, err = run(capsys, "restore", str(old), "--db", str(demo_file))
     assert code == 0, err
     con = db.open_database(demo_file)

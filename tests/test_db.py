@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from labstudio import db
+from tests.conftest import make_version_1
 
 TABLES = {
     "meta",
@@ -200,13 +201,11 @@ def test_a_version_1_file_gets_the_audit_log_of_a_new_one(tmp_path: Path):
     path = tmp_path / "v1.duckdb"
     con = db.open_database(path)
     con.execute("INSERT INTO units VALUES (1, '青岛市市立医院', 1)")
-    con.execute("DROP TABLE audit_log")
-    con.execute("DROP SEQUENCE audit_id_seq")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
+    make_version_1(path)
     migrated = db.open_database(path)
     fresh = db.open_database(":memory:")
-    assert db.schema_version(migrated) == 2
+    assert db.schema_version(migrated) == db.SCHEMA_VERSION
     assert _columns(migrated, "audit_log") == _columns(fresh, "audit_log")
     assert migrated.execute("SELECT name FROM units").fetchall() == [("青岛市市立医院",)]
     assert migrated.execute("SELECT nextval('audit_id_seq')").fetchall() == [(1,)]
