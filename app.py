@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from labstudio import db
+from labstudio import audit
 from labstudio.labels import label
-from labstudio.ui import components, data, navigation, signin, state
+from labstudio.ui import components, data, errors, navigation, signin, state
 
 with state.entry_script():
     st.set_page_config(
@@ -14,14 +14,13 @@ with state.entry_script():
         page_icon=":material/workspace_premium:",
         layout="wide",
     )
+    audit.setup_server_log()
     lang = state.lang()
 
-    try:
+    # A damaged or unreadable database: a friendly message on every page, the details in the log.
+    with errors.friendly(lang):
         options = data.filter_options(data.db_key())
         data_state = data.data_state(data.db_key())
-    except db.DatabaseError as exc:
-        st.error(label("db.error", lang, error=exc), icon=":material/error:")
-        st.stop()
 
     pages = navigation.pages(lang)
     # Drawn by navigation.sidebar(): the config hides st.navigation's own list (see there).
@@ -45,4 +44,5 @@ with state.entry_script():
         if data_state["demo"]:
             components.demo_banner(lang)
 
-    current.run()
+    with errors.friendly(lang):
+        current.run()

@@ -1,21 +1,27 @@
 """`python -m labstudio …`: the command-line contract of ../shared/spec/cli.md.
 
 Exit codes: 0 done; 1 data rejected; 2 usage error or unreadable file; 3 the database could not be
-opened (held by another process, or made by a newer labstudio).
+opened (held by another process, made by a newer labstudio, or damaged).
+
+What a command changes is recorded in the audit log with the OS user as "who" (labstudio.audit).
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import json
+import logging
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from labstudio import auth, db, demo, queries, store
+import duckdb
+
+from labstudio import audit, auth, backups, db, demo, queries, store
 from labstudio.domain import GRADES, GROUNDS
 from labstudio.filters import Filters, from_mapping
 from labstudio.labels import label
@@ -108,9 +114,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("user", "分析员账号")
     user_commands = sub.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    add = user_commands.add_parser("add", help="新建账号或重设密码")
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（用于脚本）")
+    for action, help_text in (("add", "新建账号"), ("passwd", "重设已有账号的密码")):
+        one = user_commands.add_parser(action, help=help_text, description=help_text)
+        one.add_argument("name", metavar="NAME")
+        one.add_argument(
+            "--password-stdin", action="store_true", help="从标准输入读取密码（用于脚本）"
+        )
+    one = user_commands.add_parser("remove", help="删除账号", description="删除账号")
+    one.add_argument("name", metavar="NAME")
+
+    # --- backup, restore, audit (issue 11) ---
+    sub = command("backup", "把数据库完整地备份到一个文件")
+    sub.add_argument("out", type=Path, metavar="OUT")
+    sub.add_argument("--force", action="store_true", help="OUT 已存在时覆盖它")
+
+    sub = command("restore", "用备份文件恢复数据库（当前数据库先另存为快照）")
+    sub.add_argument("file", type=Path, metavar="FILE")
+
+    sub = command("audit", "操作记录：登录、导入、撤销、导出、备份、恢复")
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--limit", type=int, default=None, help="只列出最近的若干条")
     return parser
 
 
@@ -152,8 +175,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
         return 2
     con = _connect(args)
+    user, client = audit.cli_actor()
     outcome = import_files(
-        con, list(args.files), dry_run=args.dry_run, years_by_hand=dict(args.sheet_year)
+        con,
+        list(args.files),
+        dry_run=args.dry_run,
+        years_by_hand=dict(args.sheet_year),
+        user_name=user,
+        client=client,
     )
     if args.json:
         _print_json(outcome.as_json())
@@ -231,9 +260,10 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     con = _connect(args)
+    user, client = audit.cli_actor()
     try:
         with db.write(con) as cur:
-            entry = store.rollback(cur, args.import_id)
+            entry = store.rollback(cur, args.import_id, user_name=user, client=client)
     except (store.RollbackRefused, store.RollbackError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -318,7 +348,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         )
     if args.save and outcome.exit_code == 0:
         try:
-            outcome.import_id = records.save(con, outcome)
+            user, client = audit.cli_actor()
+            outcome.import_id = records.save(con, outcome, user_name=user, client=client)
             outcome.status = "saved"
         except records.RecordError as exc:
             outcome.errors.append(Message("", "", None, None, str(exc)))
@@ -359,9 +390,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     from labstudio.export import export_workbook
 
     con = _connect(args)
-    data = export_workbook(con.cursor(), _filters(args))
+    filters = _filters(args)
+    data = export_workbook(con.cursor(), filters)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
+    user, client = audit.cli_actor()
+    details = {
+        "what": "附件2",
+        "file": str(args.out),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "filters": filters.as_query(),
+    }
+    audit.record_now(con, "export", user, details, client)
     print(f"已导出到 {args.out}")
     return 0
 
@@ -402,24 +442,86 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except demo.NotEmpty as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    user, client = audit.cli_actor()
+    audit.record_now(con, "demo", user, {"import_id": result.import_id}, client)
     print(f"已载入演示数据：{result.totals.inserted} 行（导入编号 #{result.import_id}）。")
     return 0
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"为 {args.name} 设置密码：")
-        if getpass.getpass("再输入一次：") != password:
-            print("两次输入的密码不一致，账号未创建。", file=sys.stderr)
-            return 2
     try:
+        if args.user_command == "remove":
+            auth.remove_user(args.name)
+            print(f"账号 {args.name} 已删除；它的登录会话随即失效。")
+            return 0
+        if args.user_command == "passwd" and not auth.user_exists(args.name):
+            raise auth.AccountError(f"没有名为 {args.name} 的账号。新建账号请用 user add。")
+        if args.user_command == "add" and auth.user_exists(args.name):
+            raise auth.AccountError(f"账号 {args.name} 已存在。重设密码请用 user passwd。")
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"为 {args.name} 设置密码：")
+            if getpass.getpass("再输入一次：") != password:
+                print("两次输入的密码不一致，账号没有改动。", file=sys.stderr)
+                return 2
         auth.add_user(args.name, password)
     except auth.AccountError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    print(f"账号 {args.name} 已保存到 {auth.users_path()}。")
+    if args.user_command == "passwd":
+        print(f"账号 {args.name} 的密码已重设；用旧密码开始的登录会话随即失效。")
+    else:
+        print(f"账号 {args.name} 已保存到 {auth.users_path()}。")
+    return 0
+
+
+# --- backup, restore, audit (issue 11) ---
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return args.db if args.db is not None else db.default_db_path()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    if args.out.exists() and not args.force:
+        print(f"{args.out} 已存在，没有覆盖。换一个文件名，或加 --force 覆盖它。", file=sys.stderr)
+        return 2
+    con = _connect(args)
+    user, client = audit.cli_actor()
+    sha = backups.backup(con, args.out, user, client)
+    print(f"已备份到 {args.out}（sha256 {sha}）。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"找不到备份文件：{args.file}。请检查路径。", file=sys.stderr)
+        return 2
+    user, client = audit.cli_actor()
+    result = backups.restore(_db_path(args), args.file, user, client)
+    kept = f"原来的数据库已另存为 {result['previous']}。" if result["previous"] else ""
+    print(f"已用 {args.file} 恢复数据库 {_db_path(args)}。{kept}")
+    if result["carried"]:
+        print(f"备份之后的 {result['carried']} 条操作记录已并入恢复后的操作记录。")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    con = _connect(args)
+    entries = audit.entries(con.cursor(), args.limit)
+    if args.json:
+        _print_json(entries)
+        return 0
+    if not entries:
+        print("还没有任何操作记录。")
+    for e in entries:
+        who = e["user"] or "访客"
+        where = f"（{e['client']}）" if e["client"] else ""
+        print(
+            f"{e['at']}  {who}{where}  {label('audit.action.' + e['action'])}  "
+            f"{audit.summary(e['details'])}"
+        )
     return 0
 
 
@@ -433,13 +535,27 @@ COMMANDS = {
     "deck": cmd_deck,
     "demo": cmd_demo,
     "user": cmd_user,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "audit": cmd_audit,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The command's own messages are its output: library log lines (a damaged file's details)
+    # would repeat them on stderr through logging's last-resort handler.
+    logger = logging.getLogger("labstudio")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
     try:
         return COMMANDS[args.command](args)
     except db.DatabaseError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_DATABASE
+    except duckdb.Error as exc:
+        # A file that opened but fails when read further: damaged, the same one line.
+        if not db.is_damage(exc):
+            raise
+        print(str(db.damaged(_db_path(args), exc)), file=sys.stderr)
         return EXIT_DATABASE

@@ -7,6 +7,7 @@ DuckDB also locks the file per process, which is why a second process gets `Data
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA_VERSION = 2
+_log = logging.getLogger("labstudio.db")
+SCHEMA_VERSION = 3
 
 
 def _v1_applications(cur: duckdb.DuckDBPyConnection) -> None:
@@ -90,8 +92,29 @@ def _v1_applications(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _add_audit_log(cur: duckdb.DuckDBPyConnection) -> None:
+    """Version 2 → 3: the append-only audit log (labstudio.audit is its only writer)."""
+    cur.execute("CREATE SEQUENCE audit_id_seq START 1")
+    cur.execute(
+        """
+        CREATE TABLE audit_log (
+            entry_id    BIGINT PRIMARY KEY,
+            happened_at TIMESTAMP NOT NULL,
+            user_name   VARCHAR,
+            action      VARCHAR NOT NULL,
+            client      VARCHAR,
+            details     JSON NOT NULL
+        )
+        """
+    )
+
+
 # MIGRATIONS[n] brings a database of version n to version n + 1, inside the opening transaction.
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_applications}
+# Each step is one self-contained function, frozen as it was for its version.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _v1_applications,
+    2: _add_audit_log,
+}
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "labstudio.duckdb"
@@ -107,6 +130,42 @@ class DatabaseBusy(DatabaseError):
 
 class SchemaTooNew(DatabaseError):
     pass
+
+
+class DatabaseDamaged(DatabaseError):
+    """The file is not a readable DuckDB database: truncated, overwritten, unreadable."""
+
+
+# The DuckDB errors that mean the file itself is bad, as opposed to a mistake in a query (those
+# are bugs and must surface as such). A failed checksum comes as the plain duckdb.Error.
+_DAMAGE_TYPES = (
+    duckdb.IOException,
+    duckdb.InternalException,
+    duckdb.FatalException,
+    duckdb.SerializationException,
+)
+_DAMAGE_WORDS = ("corrupt", "checksum", "not a valid duckdb database", "could not read")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the database file is damaged or unreadable."""
+    if not isinstance(exc, duckdb.Error) or "lock" in str(exc).lower():
+        return False
+    if isinstance(exc, _DAMAGE_TYPES) or type(exc) is duckdb.Error:
+        return True
+    return any(word in str(exc).lower() for word in _DAMAGE_WORDS)
+
+
+def damaged(path: str | Path, exc: BaseException) -> DatabaseDamaged:
+    """The one-line message for a damaged file; the DuckDB detail goes to the server log."""
+    from labstudio.backups import backup_dir  # backups builds on this module
+
+    _log.error("database file %s is damaged or unreadable: %s", path, exc)
+    return DatabaseDamaged(
+        f"数据库文件 {path} 已损坏或无法读取，没有作任何改动。请从备份恢复："
+        f"python -m labstudio restore 备份文件 --db {path}"
+        f"（写入前的自动快照在 {backup_dir(Path(path))}）。"
+    )
 
 
 def default_db_path() -> Path:
@@ -136,9 +195,16 @@ def open_database(path: str | Path) -> duckdb.DuckDBPyConnection:
                 f"数据库文件 {path} 正被另一个程序占用（例如正在运行的看板）。"
                 "请先关闭它，或用 --db 指定另一个数据库文件。"
             ) from exc
-        raise DatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
+        raise damaged(path, exc) from exc
+    except duckdb.Error as exc:
+        raise damaged(path, exc) from exc
     try:
         ensure_schema(con)
+    except duckdb.Error as exc:
+        con.close()
+        if is_damage(exc):
+            raise damaged(path, exc) from exc
+        raise
     except BaseException:
         con.close()
         raise
@@ -168,6 +234,23 @@ def close_all() -> None:
         _connections.clear()
 
 
+# Per thread: a stack of the write transactions open in it, each with the callbacks to run
+# once it has committed (the audit log's server-log lines: said only of what was kept).
+_open_writes = threading.local()
+
+
+def in_write() -> bool:
+    """Whether this thread is inside `write()`."""
+    return bool(getattr(_open_writes, "stack", None))
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` when the innermost open `write()` of this thread commits (never if not)."""
+    if not in_write():
+        raise RuntimeError("after_commit() belongs inside db.write()")
+    _open_writes.stack[-1].append(callback)
+
+
 @contextmanager
 def write(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """One transaction under the process-wide write lock.
@@ -176,6 +259,10 @@ def write(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]
     StopException / RerunException, and a half-done import must never be left behind.
     """
     with _write_lock:
+        if not hasattr(_open_writes, "stack"):
+            _open_writes.stack = []
+        callbacks: list[Callable[[], None]] = []
+        _open_writes.stack.append(callbacks)
         cur = con.cursor()
         try:
             cur.begin()
@@ -187,6 +274,9 @@ def write(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]
             cur.commit()
         finally:
             cur.close()
+            _open_writes.stack.pop()
+    for callback in callbacks:
+        callback()
 
 
 def fetch_one(cur: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple | None:

@@ -754,6 +754,84 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "a.levels": ("级别与等次的识别", "How levels and ranks are read"),
     # --- end of the 申报初审 block (issue 12) ---
+    # --- sign-in, audit log, errors, backups (issue 11, part c) ---
+    "auth.wait": (
+        "登录尝试次数过多，请在 {wait}后再试。",
+        "Too many sign-in attempts; try again in {wait}.",
+    ),
+    "auth.unit.seconds": ("{count} 秒", "{count} s"),
+    "auth.unit.minutes": ("{count} 分钟", "{count} min"),
+    "auth.until": (
+        "登录有效至 {until}，刷新页面不会退出。",
+        "Signed in until {until}; a reload keeps you signed in.",
+    ),
+    "auth.unavailable": (
+        "暂时无法登录：数据库无法读取。请联系管理员（服务器日志中有详情）。",
+        "Sign-in is unavailable: the database cannot be read. Please tell the administrator (details are in the server log).",
+    ),
+    "app.error": (
+        "页面出错了，没有改动任何数据。请刷新页面再试；如仍出错，请联系管理员（服务器日志中有详情）。",
+        "Something went wrong on this page; no data was changed. Reload the page; if it happens again, please tell the administrator (details are in the server log).",
+    ),
+    "db.damaged": (
+        "数据库文件无法读取（可能已损坏），看板暂时不能显示数据。数据没有被改动；请联系管理员从备份恢复（服务器日志中有详情）。",
+        "The database file cannot be read (it may be damaged), so the dashboard cannot show its figures. Nothing was changed; please ask the administrator to restore it from a backup (details are in the server log).",
+    ),
+    "db.unavailable": (
+        "数据库暂时无法打开，看板暂时不能显示数据。请联系管理员（服务器日志中有详情）。",
+        "The database cannot be opened just now, so the dashboard cannot show its figures. Please tell the administrator (details are in the server log).",
+    ),
+    "import.tab.audit": ("操作记录", "Audit log"),
+    "import.tab.backups": ("备份", "Backups"),
+    "audit.caption": (
+        "登录、导入、检查、撤销、导出、备份和恢复都记在这里，只增不改；命令行 python -m labstudio audit 读的是同一份记录。最近 {count} 条：",
+        "Sign-ins, imports, checks, rollbacks, exports, backups and restores are recorded here and never changed; python -m labstudio audit reads the same log. The latest {count}:",
+    ),
+    "audit.empty": ("还没有任何操作记录。", "Nothing recorded yet."),
+    "audit.col.time": ("时间", "Time"),
+    "audit.col.user": ("用户", "User"),
+    "audit.col.action": ("操作", "Action"),
+    "audit.col.client": ("来源", "From"),
+    "audit.col.details": ("内容", "Details"),
+    "audit.viewer": ("访客", "viewer"),
+    "audit.action.sign_in": ("登录", "sign-in"),
+    "audit.action.sign_in_failed": ("登录失败", "failed sign-in"),
+    "audit.action.sign_out": ("退出登录", "sign-out"),
+    "audit.action.import": ("导入", "import"),
+    "audit.action.dry_run": ("检查（未写入）", "check (dry run)"),
+    "audit.action.rollback": ("撤销导入", "rollback"),
+    "audit.action.export": ("导出", "export"),
+    "audit.action.backup": ("备份", "backup"),
+    "audit.action.restore": ("恢复", "restore"),
+    "audit.action.demo": ("载入演示数据", "demo data loaded"),
+    "audit.action.screening": ("保存申报初审", "screening saved"),
+    "audit.action.screening_decision": ("申报决定", "application decision"),
+    "audit.status.committed": ("已导入", "committed"),
+    "audit.status.validated": ("检查通过", "passed"),
+    "audit.status.rejected": ("有错误，未导入", "rejected"),
+    "audit.status.failed": ("出错中止", "failed"),
+    "audit.filters": ("筛选：{filters}", "filters: {filters}"),
+    "audit.errors": ("{count} 个错误", "{count} errors"),
+    "audit.reason.wrong": ("用户名或密码不正确", "wrong user name or password"),
+    "audit.reason.throttled": ("尝试过多，暂不受理", "too many attempts, not heard"),
+    "backup.caption": (
+        "每次导入、撤销之前，系统先把数据库完整地另存一份快照，保留最近 {keep} 份，在服务器的 {folder} 文件夹。"
+        "看板运行时，管理员复制其中任何一份即是完整的备份；恢复用命令行 python -m labstudio restore 快照文件（需先停止看板）。",
+        "Before every import and rollback the whole database is saved as a snapshot; the latest {keep} are kept in {folder} on the server. "
+        "While the dashboard runs, a copy of any of them is a complete backup; restore with python -m labstudio restore FILE (with the dashboard stopped).",
+    ),
+    "backup.off": (
+        "自动快照已关闭（LABSTUDIO_KEEP_BACKUPS=0）。",
+        "Automatic snapshots are turned off (LABSTUDIO_KEEP_BACKUPS=0).",
+    ),
+    "backup.none": ("还没有快照。", "No snapshot yet."),
+    "backup.now": ("立即备份数据库", "Back up the database now"),
+    "backup.done": ("已保存快照：{file}", "Snapshot saved: {file}"),
+    "backup.failed": ("备份没有成功：{error}", "The backup failed: {error}"),
+    "backup.col.file": ("快照文件", "Snapshot"),
+    "backup.col.size": ("大小（MB）", "Size (MB)"),
+    "backup.col.time": ("保存时间", "Saved at"),
+    # --- end of the issue 11c block ---
 }
 
 VALUES_EN: dict[str, str] = {

@@ -1,4 +1,4 @@
--- labstudio database schema, version 2.
+-- labstudio database schema, version 3.
 -- The version lives in meta('schema_version'); labstudio.db.SCHEMA_VERSION must match the number
 -- above, and every change to this file comes with a step in labstudio.db.MIGRATIONS that brings a
 -- database of the previous version to this one.
@@ -164,4 +164,19 @@ CREATE TABLE application_decisions (
     note           VARCHAR,
     studio_id      INTEGER,
     import_id      INTEGER NOT NULL
+);
+
+-- The audit log (schema version 3): who did what, when, from where. Append-only: code never
+-- updates or deletes its rows (DuckDB has no trigger to forbid it), and labstudio.audit is the
+-- one module that inserts them. action: sign_in | sign_in_failed | sign_out | import | dry_run |
+-- rollback | export | backup | restore | demo | … (labstudio.audit.ACTIONS); details: a JSON
+-- object (files with sha256, import id, filters of an export, outcome).
+CREATE SEQUENCE audit_id_seq START 1;
+CREATE TABLE audit_log (
+    entry_id    BIGINT PRIMARY KEY,
+    happened_at TIMESTAMP NOT NULL,
+    user_name   VARCHAR,           -- the analyst, the OS user for the CLI; NULL for a viewer
+    action      VARCHAR NOT NULL,
+    client      VARCHAR,           -- the browser's address when known, cli:HOST for the CLI
+    details     JSON NOT NULL
 );

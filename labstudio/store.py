@@ -29,6 +29,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from labstudio import audit, backups
 from labstudio.db import fetch_one
 from labstudio.domain import CATEGORIES, GRADES, GROUNDS, STAGES, TYPES
 
@@ -425,7 +426,10 @@ def commit(
     report: dict | None = None,
     user_name: str | None = None,
 ) -> CommitResult:
-    """Write `staged` and record the import. Call inside `db.write()`; raises on bad input."""
+    """Write `staged` and record the import. Call inside `db.write()`; raises on bad input.
+
+    The database as it was is kept as a snapshot first (labstudio.backups), before any write.
+    """
     for table, frame in (
         ("studios", staged.studios),
         ("assessments", staged.assessments),
@@ -433,6 +437,7 @@ def commit(
         ("ledger", staged.ledger),
     ):
         check_staged(table, frame)
+    backups.snapshot(cur, action)
     import_id = next_import_id(cur)
     by_source: dict[str, Counts] = {}
 
@@ -638,8 +643,17 @@ def rollback_blockers(cur: duckdb.DuckDBPyConnection, import_id: int) -> list[in
     return [int(r[0]) for r in rows]
 
 
-def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | None = None) -> int:
-    """Undo one import inside `db.write()`; returns the id of the rollback's own history entry."""
+def rollback(
+    cur: duckdb.DuckDBPyConnection,
+    import_id: int,
+    user_name: str | None = None,
+    client: str | None = None,
+) -> int:
+    """Undo one import inside `db.write()`; returns the id of the rollback's own history entry.
+
+    A snapshot is kept before anything changes, and the rollback is recorded in the audit log
+    in the same transaction.
+    """
     row = fetch_one(cur, "SELECT status, action FROM imports WHERE import_id = ?", [import_id])
     if row is None:
         raise RollbackError(f"没有编号为 #{import_id} 的导入记录。请用 history 命令查看导入编号。")
@@ -651,6 +665,7 @@ def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | No
     blockers = rollback_blockers(cur, import_id)
     if blockers:
         raise RollbackRefused(import_id, blockers)
+    backups.snapshot(cur, "rollback")
     params = {"id": import_id}
     for table in (*APPLICATION_TABLES, *DATA_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE import_id = $id", params)
@@ -678,6 +693,13 @@ def rollback(cur: duckdb.DuckDBPyConnection, import_id: int, user_name: str | No
             "id": import_id,
             "user": user_name,
         },
+    )
+    audit.record(
+        cur,
+        "rollback",
+        user_name,
+        {"import_id": import_id, "rollback_entry": entry, "files": files, "sha256": sha},
+        client,
     )
     return entry
 
@@ -778,6 +800,8 @@ def save_applications(
     """Insert screened applications (APPLICATION_COLUMNS) as one history entry; inside
     `db.write()`. Returns the entry's import id. `part_of`: written as part of that entry
     (the demo load) instead of an entry of their own."""
+    if part_of is None:
+        backups.snapshot(cur, "screening")
     import_id = part_of if part_of is not None else next_import_id(cur)
     frame = rows[APPLICATION_COLUMNS].copy()
     frame["honours"] = frame["honours"].map(
@@ -787,10 +811,10 @@ def save_applications(
     cur.execute(
         f"""
         INSERT INTO applications (application_id, {", ".join(APPLICATION_COLUMNS)}, import_id)
-        SELECT nextval('application_id_seq'), TRY_CAST(batch AS INTEGER), batch_from, unit, studio,
+        SELECT nextval('application_id_seq'), CAST(batch AS INTEGER), batch_from, unit, studio,
                leader, leader_title, type, achievements, CAST(honours AS VARCHAR[]),
                CAST(applied_on AS DATE), source_file, source_sheet,
-               TRY_CAST(source_row AS INTEGER), verdict, CAST(screening AS JSON), $import_id
+               CAST(source_row AS INTEGER), verdict, CAST(screening AS JSON), $import_id
         FROM staged_applications
         """,
         {"import_id": import_id},
@@ -840,6 +864,7 @@ def record_decision(
     elif part_of is not None:
         import_id = part_of
     else:
+        backups.snapshot(cur, "decision")
         import_id = next_import_id(cur)
         _history_entry(cur, import_id, "decision", [description], [], 1, report, user_name)
     cur.execute(

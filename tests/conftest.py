@@ -14,6 +14,27 @@ from labstudio import db, demo
 REPO = Path(__file__).resolve().parent.parent
 
 
+# What the schema gained after version 1 (newest first): a version-1 file is today's minus these.
+# A new migration adds its tables and sequences here.
+SINCE_VERSION_1 = {
+    "tables": ["applications", "application_decisions", "audit_log"],
+    "sequences": ["application_id_seq", "decision_id_seq", "audit_id_seq"],
+}
+
+
+def make_version_1(path: Path) -> None:
+    """Turn a labstudio database file into one of schema version 1, its data kept."""
+    raw = duckdb.connect(str(path))
+    try:
+        for table in SINCE_VERSION_1["tables"]:
+            raw.execute(f"DROP TABLE {table}")
+        for sequence in SINCE_VERSION_1["sequences"]:
+            raw.execute(f"DROP SEQUENCE {sequence}")
+        raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    finally:
+        raw.close()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may read or write the real data/ folder by accident."""

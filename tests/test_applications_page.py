@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labstudio import db, demo
+from labstudio import auth, db, demo
 from labstudio.screening import records
 from labstudio.ui import state
 from tests.conftest import REPO
@@ -30,7 +30,10 @@ def app(analyst: str | None = None, lang: str | None = None) -> AppTest:
         at.query_params["lang"] = lang
     at.switch_page(PAGE)
     if analyst:
+        # Signed in as labstudio.ui.signin records it: the account exists and its digest matches.
+        auth.add_user(analyst, "applications-test-pw")
         at.session_state["analyst"] = analyst
+        at.session_state["analyst_account"] = auth.account_digest(analyst)
     return at.run()
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from labstudio import db
+from tests.conftest import make_version_1
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -29,6 +30,7 @@ TABLES = {
     "ledger_replaced",
     "applications",
     "application_decisions",
+    "audit_log",
 }
 
 
@@ -232,7 +234,7 @@ def test_a_version_1_file_is_migrated_to_the_schema_a_new_file_gets(tmp_path: Pa
     _version_1_file(path)
     migrated = db.open_database(path)
     fresh = db.open_database(":memory:")
-    assert db.schema_version(migrated) == db.SCHEMA_VERSION == 2
+    assert db.schema_version(migrated) == db.SCHEMA_VERSION == 3
     assert _schema(migrated) == _schema(fresh)
     assert _constraints(migrated) == _constraints(fresh)
     # Its history and data are kept, and the new actions are allowed.
@@ -246,5 +248,28 @@ def test_a_version_1_file_is_migrated_to_the_schema_a_new_file_gets(tmp_path: Pa
             "VALUES (nextval('import_id_seq'), now()::TIMESTAMP, 'screening', [], [], 'committed')"
         )
     assert migrated.execute("SELECT max(import_id) FROM imports").fetchall() == [(2,)]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    return con.execute(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+
+
+def test_a_version_1_file_gets_the_audit_log_of_a_new_one(tmp_path: Path):
+    # A version-1 file: today's schema without what version 2 added, and its data kept.
+    path = tmp_path / "v1.duckdb"
+    con = db.open_database(path)
+    con.execute("INSERT INTO units VALUES (1, '青岛市市立医院', 1)")
+    con.close()
+    make_version_1(path)
+    migrated = db.open_database(path)
+    fresh = db.open_database(":memory:")
+    assert db.schema_version(migrated) == db.SCHEMA_VERSION
+    assert _columns(migrated, "audit_log") == _columns(fresh, "audit_log")
+    assert migrated.execute("SELECT name FROM units").fetchall() == [("青岛市市立医院",)]
+    assert migrated.execute("SELECT nextval('audit_id_seq')").fetchall() == [(1,)]
     migrated.close()
     fresh.close()

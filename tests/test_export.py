@@ -88,9 +88,10 @@ def test_any_table_as_xlsx():
     assert ws["B3"].value == 2.5
 
 
-def test_the_cli_export_command(demo_template, tmp_path, capsys):
+def test_the_cli_export_command(demo_db, tmp_path, capsys):
+    # A copy: the export is recorded in the audit log, which is a write.
     out = tmp_path / "out" / "附件2.xlsx"
-    code = cli.main(["export", str(out), "--db", str(demo_template), "--batch", "第三批"])
+    code = cli.main(["export", str(out), "--db", str(demo_db), "--batch", "第三批"])
     assert code == 0
     rows = list(workbook(out.read_bytes())["附件2汇总表"].iter_rows(min_row=4, values_only=True))
     assert len(rows) == 22 and {r[6] for r in rows} == {"第三批"}

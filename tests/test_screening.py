@@ -411,3 +411,27 @@ def test_screening_goes_on_while_the_dashboard_holds_the_database(tmp_path, caps
         assert main([*args, "--save"]) == 3  # saving needs the database itself
     finally:
         holder.communicate("")
+
+
+def test_saving_and_each_decision_are_audited_and_snapshotted(tmp_path, monkeypatch):
+    from labstudio import audit, backups, db
+
+    monkeypatch.setenv("LABSTUDIO_BACKUPS", str(tmp_path / "snapshots"))
+    path = tmp_path / "screening.duckdb"
+    con = db.open_database(path)
+    try:
+        passing = _saved(con, tmp_path)[0]
+        records.decide(
+            con, passing["application_id"], records.RECOMMENDED, user_name="a", client="10.0.0.9"
+        )
+        entries = audit.entries(con.cursor())
+        assert [e["action"] for e in entries[:2]] == ["screening_decision", "screening"]
+        decision = entries[0]
+        assert decision["user"] == "a" and decision["client"] == "10.0.0.9"
+        assert decision["details"]["decision"] == records.RECOMMENDED
+        assert decision["details"]["studio"] == passing["studio"]
+        assert entries[1]["details"]["applications"] == len(BATCH)
+        # The save found a database holding no import yet: nothing to keep. The decision did.
+        assert [p.name.rsplit("-", 1)[1] for p in backups.snapshots(path)] == ["decision.duckdb"]
+    finally:
+        con.close()

@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from labstudio import db, store
+from labstudio import audit, db, store
 from labstudio.domain import DISALLOWED, MAX_HONOURS
 from labstudio.importer import kinds as K
 from labstudio.importer import years as Y
@@ -1435,6 +1435,7 @@ def _read(name: str, data: bytes) -> list[RawSheet]:
     return read_excel(data, check.format)
 
 
+@audit.audited_import  # every import and dry run, whatever its outcome, is in the audit log
 def import_files(
     con: duckdb.DuckDBPyConnection,
     paths: Sequence[Path | tuple[str, bytes]],

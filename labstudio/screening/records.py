@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from labstudio import db, store
+from labstudio import audit, db, store
 from labstudio.domain import batch_label
 from labstudio.importer.validate import StudioIndex
 from labstudio.importer.values import fold
@@ -74,7 +74,10 @@ def _already_saved(cur: duckdb.DuckDBPyConnection, rows: list[dict]) -> list[str
 
 
 def save(
-    con: duckdb.DuckDBPyConnection, outcome: ScreeningOutcome, user_name: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    outcome: ScreeningOutcome,
+    user_name: str | None = None,
+    client: str | None = None,
 ) -> int:
     """Store the screened applications of `outcome` as one history entry; returns its id."""
     if outcome.errors:
@@ -96,7 +99,7 @@ def save(
                 + "；".join(clashes[:5])
                 + "。如要按改正后的表格重新初审，请先在导入历史中撤销那次保存。"
             )
-        return store.save_applications(
+        entry = store.save_applications(
             cur,
             pd.DataFrame(rows),
             files=outcome.files,
@@ -104,6 +107,23 @@ def save(
             report=report,
             user_name=user_name,
         )
+        audit.record(
+            cur,
+            "screening",
+            user_name,
+            {
+                "import_id": entry,
+                "files": [
+                    {"file": f, "sha256": h}
+                    for f, h in zip(outcome.files, outcome.sha256, strict=True)
+                ],
+                "applications": len(rows),
+                "counts": report["counts"],
+                "applied_on": report["applied_on"],
+            },
+            client=client,
+        )
+        return entry
 
 
 def _application(cur: duckdb.DuckDBPyConnection, application_id: int) -> dict | None:
@@ -165,6 +185,7 @@ def decide(
     note: str | None = None,
     user_name: str | None = None,
     batch: int | None = None,
+    client: str | None = None,
 ) -> int:
     """Record one decision on an application; returns its history entry's id.
 
@@ -201,7 +222,7 @@ def decide(
         if decision == DECLINED and not note:
             raise RecordError("请在说明中写明不予确认的理由。")
         description = f"申报初审：{decision} {application['unit']} {application['studio']}"
-        return store.record_decision(
+        entry = store.record_decision(
             cur,
             application_id,
             decision,
@@ -210,6 +231,21 @@ def decide(
             description=description,
             studio=studio,
         )
+        audit.record(
+            cur,
+            "screening_decision",
+            user_name,
+            {
+                "import_id": entry,
+                "application_id": application_id,
+                "unit": application["unit"],
+                "studio": application["studio"],
+                "decision": decision,
+                "note": note,
+            },
+            client=client,
+        )
+        return entry
 
 
 # ---------------------------------------------------------------------------- reading back

@@ -167,6 +167,7 @@ def _decisions(application: dict, lang: str) -> None:
                         note=note,
                         user_name=user,
                         batch=batch,
+                        client=signin.client(),
                     )
                 except records.RecordError as exc:
                     st.error(str(exc), icon=":material/error:")
@@ -335,7 +336,7 @@ def _upload_tab(lang: str) -> None:
         key="applications_save",
     ):
         try:
-            entry = records.save(_connection(), outcome, user_name=user)
+            entry = records.save(_connection(), outcome, user_name=user, client=signin.client())
         except records.RecordError as exc:
             st.error(str(exc), icon=":material/error:")
             return

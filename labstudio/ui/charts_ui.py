@@ -18,7 +18,7 @@ import streamlit as st
 from labstudio import charts, export
 from labstudio.filters import Filters
 from labstudio.labels import label
-from labstudio.ui import components, data, navigation, page_data, state
+from labstudio.ui import audited, components, data, navigation, page_data, state
 from labstudio.ui.data import db_key
 from labstudio.views._model import NONE, PageView, Panel
 
@@ -49,7 +49,7 @@ def downloads(table: pd.DataFrame, name: str, key: str, lang: str) -> None:
     with st.container(horizontal=True):
         st.download_button(
             label("v.download_csv", lang),
-            _csv(table),
+            audited.download(_csv(table), "table", f"{name}.csv"),
             file_name=f"{name}.csv",
             mime="text/csv",
             key=f"{key}_csv",
@@ -58,7 +58,7 @@ def downloads(table: pd.DataFrame, name: str, key: str, lang: str) -> None:
         )
         st.download_button(
             label("v.download_xlsx", lang),
-            _xlsx(table, name[:31]),
+            audited.download(_xlsx(table, name[:31]), "table", f"{name}.xlsx"),
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",
@@ -273,10 +273,11 @@ def action_items(items: Sequence[Panel], lang: str) -> None:
 def export_button(filters: Filters, lang: str) -> None:
     """The filtered view as the notice's 附件2 workbook (built when clicked)."""
     path = db_key()
+    name = _export_name(filters)
     st.download_button(
         label("v.export", lang),
-        lambda: page_data.workbook(path, filters),
-        file_name=_export_name(filters),
+        audited.download(lambda: page_data.workbook(path, filters), "附件2", name, filters),
+        file_name=name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help=label("v.export_help", lang),
         key="export_workbook",

@@ -7,15 +7,16 @@ a second call only when the analyst presses the button, so nothing is written be
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from labstudio import db, store
+from labstudio import audit, backups, db, store
 from labstudio.importer import ImportOutcome, import_files
 from labstudio.importer.errors_report import error_workbook, template_workbook
 from labstudio.importer.headers import FIELD_LABELS
-from labstudio.labels import label
+from labstudio.labels import LABELS, label
 from labstudio.ui import charts_ui, data, signin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,7 +78,12 @@ def _checked(uploads: list[tuple[str, bytes]]) -> ImportOutcome:
         for old in [k for k in st.session_state if str(k).startswith("import_check_")]:
             del st.session_state[old]
         st.session_state[key] = import_files(
-            _connection(), uploads, dry_run=True, user_name=signin.analyst(), **_hand_made()
+            _connection(),
+            uploads,
+            dry_run=True,
+            user_name=signin.analyst(),
+            client=signin.client(),
+            **_hand_made(),
         )
     return st.session_state[key]
 
@@ -401,7 +407,13 @@ def _upload_tab(lang: str) -> None:
         key="import_commit",
     ):
         # The commit reads the files with the same hand-made fixes as the check it confirms.
-        result = import_files(_connection(), uploads, user_name=signin.analyst(), **_hand_made())
+        result = import_files(
+            _connection(),
+            uploads,
+            user_name=signin.analyst(),
+            client=signin.client(),
+            **_hand_made(),
+        )
         for key in [k for k in st.session_state if str(k).startswith("import_check_")]:
             del st.session_state[key]
         data.clear()
@@ -448,7 +460,9 @@ def _history_tab(lang: str) -> None:
         if st.form_submit_button(label("import.rollback", lang), icon=":material/undo:"):
             try:
                 with db.write(_connection()) as cur:
-                    store.rollback(cur, int(choice), user_name=signin.analyst())
+                    store.rollback(
+                        cur, int(choice), user_name=signin.analyst(), client=signin.client()
+                    )
             except (store.RollbackRefused, store.RollbackError) as exc:
                 st.error(str(exc))
                 return
@@ -472,6 +486,80 @@ def _templates_tab(lang: str) -> None:
             )
 
 
+# --- audit log and backups (issue 11) ---
+AUDIT_SHOWN = 200
+
+
+def _audit_tab(lang: str) -> None:
+    entries = audit.entries(data.cursor(), AUDIT_SHOWN)
+    if not entries:
+        st.caption(label("audit.empty", lang))
+        return
+    st.caption(label("audit.caption", lang, count=len(entries)))
+    table = pd.DataFrame(
+        [
+            {
+                label("audit.col.time", lang): e["at"].replace("T", " "),
+                label("audit.col.user", lang): e["user"] or label("audit.viewer", lang),
+                label("audit.col.action", lang): label(f"audit.action.{e['action']}", lang)
+                if f"audit.action.{e['action']}" in LABELS
+                else e["action"],
+                label("audit.col.client", lang): e["client"] or "",
+                label("audit.col.details", lang): audit.summary(e["details"], lang),
+            }
+            for e in entries
+        ]
+    )
+    st.dataframe(table, hide_index=True)
+
+
+def _backup_now() -> None:
+    try:
+        with db.write(_connection()) as cur:
+            path = backups.snapshot_now(cur, signin.analyst(), signin.client())
+    except db.DatabaseError as exc:
+        st.session_state["backup_message"] = ("backup.failed", {"error": str(exc)})
+        return
+    st.session_state["backup_message"] = ("backup.done", {"file": path.name})
+
+
+def _backups_tab(lang: str) -> None:
+    path = db.default_db_path()
+    keep = backups.keep_count()
+    if keep:
+        st.caption(label("backup.caption", lang, keep=keep, folder=backups.backup_dir(path)))
+    else:
+        st.caption(label("backup.off", lang))
+    st.button(
+        label("backup.now", lang),
+        icon=":material/backup:",
+        on_click=_backup_now,
+        key="backup_now",
+    )
+    if (message := st.session_state.pop("backup_message", None)) is not None:
+        key, values = message
+        (st.success if key == "backup.done" else st.error)(label(key, lang, **values))
+    kept = backups.snapshots(path)
+    if not kept:
+        st.caption(label("backup.none", lang))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    label("backup.col.file", lang): p.name,
+                    label("backup.col.time", lang): datetime.fromtimestamp(p.stat().st_mtime)
+                    .replace(microsecond=0)
+                    .isoformat(sep=" "),
+                    label("backup.col.size", lang): round(p.stat().st_size / 1e6, 1),
+                }
+                for p in reversed(kept)
+            ]
+        ),
+        hide_index=True,
+    )
+
+
 def render(lang: str) -> None:
     if not signin.analyst():
         # The navigation never offers this page to viewers; this is the second lock.
@@ -482,11 +570,13 @@ def render(lang: str) -> None:
         st.error(label("import.commit_failed", lang) + " " + "；".join(failed))
     if (undone := st.session_state.pop("import_rolled_back", None)) is not None:
         st.success(label("import.rolled_back", lang, id=undone), icon=":material/undo:")
-    upload, history, templates = st.tabs(
+    upload, history, templates, audit_log, backup = st.tabs(
         [
             label("import.tab.upload", lang),
             label("import.tab.history", lang),
             label("import.tab.templates", lang),
+            label("import.tab.audit", lang),
+            label("import.tab.backups", lang),
         ]
     )
     with upload:
@@ -495,3 +585,7 @@ def render(lang: str) -> None:
         _history_tab(lang)
     with templates:
         _templates_tab(lang)
+    with audit_log:
+        _audit_tab(lang)
+    with backup:
+        _backups_tab(lang)

@@ -17,7 +17,7 @@ from labstudio import deck, headlines, meeting
 from labstudio.charts import _text_width
 from labstudio.filters import Filters
 from labstudio.labels import label
-from labstudio.ui import components, data, state
+from labstudio.ui import audited, components, data, state
 
 MIN_AUTO_SECONDS = 5  # faster than this nobody can read a slide
 
@@ -204,10 +204,16 @@ def _controls(items: list[deck.Slide], filters: Filters, lang: str) -> None:
         for kind, mime, icon in HANDOUTS:
             if kind == "pdf" and not can_print:
                 continue
+            name = f"{label('page.meeting', lang)}.{kind}"
             st.download_button(
                 kind.upper(),
-                lambda kind=kind: handout(data.db_key(), filters, lang, kind),
-                file_name=f"{label('page.meeting', lang)}.{kind}",
+                audited.download(
+                    lambda kind=kind: handout(data.db_key(), filters, lang, kind),
+                    "handout",
+                    name,
+                    filters,
+                ),
+                file_name=name,
                 mime=mime,
                 icon=icon,
                 key=f"meeting_{kind}",
