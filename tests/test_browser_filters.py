@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from labstudio.ui import navigation
 from tests.browser import CHROMIUM_ARGS, READY, SCREENSHOTS, SIZES, app_server, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -202,7 +203,9 @@ def test_a_cold_first_visit_paints_the_real_navigation_first(
             assert not [s for s in seen if s.startswith("stSidebarNav")], seen
             assert seen[0].endswith(first), seen
             links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink").all_inner_texts()
-            assert len(links) == 7 and not any("data import" in t for t in links), links
+            # Every viewer page, and no import page for a viewer.
+            assert len(links) == len(navigation.PAGES), links
+            assert not any("data import" in t.lower() or "数据导入" in t for t in links), links
             if "year=2024" in path:
                 assert url_filters(page) == {"year": "2024"}
             page.screenshot(path=str(SCREENSHOTS / f"cold-first-visit-{title}.png"))

@@ -64,7 +64,7 @@ def test_a_session_survives_a_reload_and_ends_with_sign_out(demo_template: Path,
             page.reload()
             settle(page)
             assert sidebar_says_signed_in(page), "a reload lost the sign-in"
-            page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="数据导入").click()
+            page.get_by_test_id("stSidebar").get_by_role("link", name="数据导入").click()
             page.get_by_role("tab", name="操作记录").click()
             page.wait_for_timeout(1500)
             page.screenshot(path=str(SCREENSHOTS / f"audit-log-{size}.png"), full_page=True)
@@ -75,7 +75,7 @@ def test_a_session_survives_a_reload_and_ends_with_sign_out(demo_template: Path,
 
             if size == "1024x768":
                 # Exports are recorded when taken: the 附件2 workbook and a table's CSV.
-                nav = page.get_by_test_id("stSidebarNavItems")
+                nav = page.get_by_test_id("stSidebar")
                 nav.get_by_role("link", name="总览").click()
                 settle(page)
                 with page.expect_download(timeout=60_000) as workbook:
